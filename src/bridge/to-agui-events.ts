@@ -1,8 +1,7 @@
-import { defer, EMPTY, Observable, type Subscription } from 'rxjs';
-import { EventType, type BaseEvent, type RunFinishedOutcome, type TokenUsage } from '@ag-ui/core';
+import { defer, EMPTY, Observable, type Subscriber, type Subscription } from 'rxjs';
+import { aggregateTokenUsage, EventType, type BaseEvent, type RunFinishedOutcome, type TokenUsage } from '@ag-ui/core';
 import type { AgentEvent } from '../protocol/agent-event.js';
 import { BridgeError, InternalError, toBridgeError } from '../protocol/bridge-error.js';
-import { addUsage } from './usage.js';
 
 /** What `toAguiEvents` needs besides the agent's events. */
 export interface ToAguiEventsOptions {
@@ -40,7 +39,7 @@ interface MappingState {
 function runMapping(
   options: ToAguiEventsOptions,
   agent$: Observable<AgentEvent>,
-  subscriber: { next(e: BaseEvent): void; complete(): void; closed: boolean },
+  subscriber: Subscriber<BaseEvent>,
 ): () => void {
   const { threadId, runId, now, generateId } = options;
   const state: MappingState = {
@@ -67,7 +66,8 @@ function runMapping(
     state.openToolCalls.clear();
     while (state.openSteps.length > 0) emit({ type: EventType.STEP_FINISHED, stepName: state.openSteps.pop() });
   };
-  const usage = (): { usage?: TokenUsage[] } => (state.usage.length > 0 ? { usage: state.usage } : {});
+  const usage = (): { usage?: TokenUsage[] } =>
+    state.usage.length > 0 ? { usage: aggregateTokenUsage(state.usage) } : {};
   const finish = (outcome: RunFinishedOutcome | undefined): void => {
     if (state.done) return;
     state.done = true;
@@ -209,7 +209,7 @@ function mapOther(
       return;
     }
     case 'usage':
-      addUsage(state.usage, event.usage);
+      state.usage.push(event.usage);
       return;
     case 'custom':
       emit({ type: EventType.CUSTOM, name: event.name, value: event.value });

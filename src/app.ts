@@ -1,0 +1,35 @@
+import express, { type Express } from 'express';
+import type { Logger } from 'pino';
+import type { AgentRegistry } from './agents/agent-registry.js';
+import { agentRoutes } from './http/agent-routes.js';
+import { healthRoutes } from './http/health-routes.js';
+import { errorHandler, routeNotFound } from './http/http-error.js';
+import { jsonBody } from './http/json-body.js';
+import { threadRoutes } from './http/thread-routes.js';
+import type { RunService } from './runs/run-service.js';
+import type { BridgeStore } from './store/bridge-store.js';
+
+/** Everything the HTTP app is built from; concrete implementations meet here and nowhere else. */
+export interface AppDeps {
+  store: BridgeStore;
+  agents: AgentRegistry;
+  runs: RunService;
+  logger: Logger;
+  version: string;
+  maxBody: string;
+  keepAliveMs: number;
+}
+
+/** Builds the Express app over its dependencies (no listening, no globals). */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(healthRoutes(deps));
+  app.use(jsonBody(deps.maxBody));
+  app.use(agentRoutes(deps));
+  app.use(threadRoutes(deps));
+  app.use(routeNotFound);
+  app.use(errorHandler(deps.logger));
+  return app;
+}

@@ -1,0 +1,68 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import type { Express } from 'express';
+import { pino, type Logger } from 'pino';
+import { createAgentRegistry, type AgentRegistry } from './agents/agent-registry.js';
+import type { Agent } from './agents/agent.js';
+import { createDemoAgent } from './agents/demo/demo-agent.js';
+import { createApp } from './app.js';
+import type { Config } from './config.js';
+import { createRunService, type RunService } from './runs/run-service.js';
+import type { BridgeStore } from './store/bridge-store.js';
+import { openStore } from './store/open-store.js';
+
+/** A wired bridge: the app and what must be closed with it. */
+export interface BridgeRuntime {
+  app: Express;
+  store: BridgeStore;
+  runs: RunService;
+  agents: AgentRegistry;
+  logger: Logger;
+  /** Cancels active runs (each logs its end), then closes the database. */
+  close(): Promise<void>;
+}
+
+/** The bridge's version, from package.json. */
+export const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+/** Opens the store, loads agents and builds the app from a configuration. */
+export async function createBridgeRuntime(
+  config: Config,
+  options: { env?: Record<string, string | undefined>; logger?: Logger; extraAgents?: Agent[] } = {},
+): Promise<BridgeRuntime> {
+  const logger = options.logger ?? pino({ level: config.LOG_LEVEL, base: { service: 'agui-bridge' } });
+  const store = await openStore(config.DATABASE_URL);
+  const agents = createAgentRegistry([
+    createDemoAgent({ delayMs: config.BRIDGE_DEMO_DELAY_MS }),
+    ...loadFileAgents(config, options.env ?? process.env),
+    ...(options.extraAgents ?? []),
+  ]);
+  const runs = createRunService({ agents, store, logger, now: Date.now, generateId: randomUUID });
+  const app = createApp({
+    store,
+    agents,
+    runs,
+    logger,
+    version: VERSION,
+    maxBody: config.BRIDGE_MAX_BODY,
+    keepAliveMs: config.BRIDGE_SSE_KEEPALIVE_MS,
+  });
+  return {
+    app,
+    store,
+    runs,
+    agents,
+    logger,
+    async close() {
+      await runs.shutdown();
+      await store.close();
+    },
+  };
+}
+
+function loadFileAgents(config: Config, env: Record<string, string | undefined>): Agent[] {
+  const file = config.BRIDGE_AGENTS_FILE ?? (existsSync('./agents.yaml') ? './agents.yaml' : undefined);
+  if (!file) return [];
+  void env;
+  return [];
+}

@@ -1,0 +1,92 @@
+import { EventType, type AssistantMessage, type BaseEvent, type Message, type ToolMessage } from '@ag-ui/core';
+
+/** Messages a run produced, built from its AG-UI events the way `@ag-ui/client` builds them. */
+export interface MessageAccumulator {
+  apply(event: BaseEvent): void;
+  /** The run's new messages in conversation order. */
+  messages(): Message[];
+}
+
+/**
+ * Builds a run's messages with the same ids and placement rules as `@ag-ui/client`'s
+ * `defaultApplyEvents`, so the messages a client sends back on its next run match the stored ones
+ * by id. Constant work per event: lookups are by map, text is appended.
+ *
+ * `known` holds assistant messages already in the conversation (tool calls may attach to them).
+ */
+export function createMessageAccumulator(known: ReadonlyMap<string, Message> = new Map()): MessageAccumulator {
+  const produced: Message[] = [];
+  const byId = new Map<string, Message>();
+  const callOwner = new Map<string, AssistantMessage>();
+
+  const assistantFor = (toolCallId: string, parentMessageId: string | undefined): AssistantMessage => {
+    if (parentMessageId) {
+      const existing = byId.get(parentMessageId) ?? known.get(parentMessageId);
+      if (existing?.role === 'assistant') {
+        if (!byId.has(existing.id)) {
+          // A call attached to an earlier run's message: the copy we store replaces that message.
+          const copy: AssistantMessage = { ...existing, toolCalls: [...(existing.toolCalls ?? [])] };
+          byId.set(copy.id, copy);
+          produced.push(copy);
+          return copy;
+        }
+        return existing;
+      }
+    }
+    const id = parentMessageId && !byId.has(parentMessageId) && !known.has(parentMessageId) ? parentMessageId : toolCallId;
+    const message: AssistantMessage = { id, role: 'assistant', toolCalls: [] };
+    byId.set(id, message);
+    produced.push(message);
+    return message;
+  };
+
+  return {
+    apply(event) {
+      const e = event as BaseEvent & Record<string, string | undefined>;
+      switch (event.type) {
+        case EventType.TEXT_MESSAGE_START: {
+          const id = e.messageId as string;
+          if (byId.has(id)) return;
+          const message = { id, role: (e.role ?? 'assistant') as 'assistant', content: '' } as AssistantMessage;
+          byId.set(id, message);
+          produced.push(message);
+          return;
+        }
+        case EventType.TEXT_MESSAGE_CONTENT: {
+          const message = byId.get(e.messageId as string);
+          if (message && (message.role === 'assistant' || message.role === 'user' || message.role === 'system')) {
+            (message as AssistantMessage).content = `${message.content ?? ''}${e.delta}`;
+          }
+          return;
+        }
+        case EventType.TOOL_CALL_START: {
+          const toolCallId = e.toolCallId as string;
+          const owner = assistantFor(toolCallId, e.parentMessageId);
+          owner.toolCalls = owner.toolCalls ?? [];
+          owner.toolCalls.push({ id: toolCallId, type: 'function', function: { name: e.toolCallName as string, arguments: '' } });
+          callOwner.set(toolCallId, owner);
+          return;
+        }
+        case EventType.TOOL_CALL_ARGS: {
+          const call = callOwner.get(e.toolCallId as string)?.toolCalls?.find((c) => c.id === e.toolCallId);
+          if (call) call.function.arguments += e.delta;
+          return;
+        }
+        case EventType.TOOL_CALL_RESULT: {
+          const message: ToolMessage = {
+            id: e.messageId as string,
+            role: 'tool',
+            toolCallId: e.toolCallId as string,
+            content: e.content as string,
+          };
+          byId.set(message.id, message);
+          produced.push(message);
+          return;
+        }
+        default:
+          return;
+      }
+    },
+    messages: () => produced,
+  };
+}

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+
+/** The bridge's configuration, from the environment (../shared/contract.md lists the variables). */
+export const ConfigSchema = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(8000),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    DATABASE_URL: z
+      .string()
+      .regex(/^(file:|postgres(ql)?:\/\/)/, 'must start with file: (SQLite) or postgres:// (PostgreSQL)')
+      .default('file:./data/bridge.db'),
+    REDIS_URL: z.string().optional(),
+    OPENAI_API_KEY: z.string().optional(),
+    OPENAI_BASE_URL: z.string().url().optional(),
+    BRIDGE_AGENTS_FILE: z.string().optional(),
+    BRIDGE_API_KEYS: z.string().optional(),
+    BRIDGE_MAX_BODY: z
+      .string()
+      .regex(/^\d+(b|kb|mb|gb)?$/i, 'must be a size such as 512kb or 10mb')
+      .default('10mb'),
+    /** Milliseconds between SSE keep-alive comments on an idle stream. */
+    BRIDGE_SSE_KEEPALIVE_MS: z.coerce.number().int().positive().default(15_000),
+    /** Milliseconds the demo agent pauses between streamed pieces (0 streams at full speed). */
+    BRIDGE_DEMO_DELAY_MS: z.coerce.number().int().min(0).default(40),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .superRefine((config, ctx) => {
+    if (!config.BRIDGE_API_KEYS && !LOOPBACK.has(config.HOST)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['HOST'],
+        message: `refusing to listen on non-loopback ${config.HOST} without BRIDGE_API_KEYS`,
+      });
+    }
+  });
+
+/** The parsed configuration. */
+export type Config = z.infer<typeof ConfigSchema>;
+
+/** Parses the environment; throws one error naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = ConfigSchema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  throw new Error(`Invalid configuration:\n  ${lines.join('\n  ')}`);
+}

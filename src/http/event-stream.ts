@@ -1,0 +1,83 @@
+import type { Request, Response } from 'express';
+import { EventEncoder } from '@ag-ui/encoder';
+import type { BaseEvent } from '@ag-ui/core';
+
+const PROTO_MEDIA_TYPE = 'application/vnd.ag-ui.event+proto';
+
+/** A stream of AG-UI events to one HTTP client, SSE or protobuf framed. */
+export interface EventStream {
+  /** Writes one event; `json` is the exact JSON already logged, reused for the SSE frame. */
+  send(event: BaseEvent, json: string, seq?: number): void;
+  end(): void;
+  readonly closed: boolean;
+}
+
+/** True when the client named the AG-UI protobuf media type itself (a wildcard does not count). */
+export function wantsProtobuf(accept: string | undefined): boolean {
+  if (!accept) return false;
+  return accept.split(',').some((part) => {
+    const [type, ...params] = part.trim().split(';');
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    return type?.trim().toLowerCase() === PROTO_MEDIA_TYPE && (!q || Number(q.slice(2)) > 0);
+  });
+}
+
+/**
+ * Opens the response as an event stream. SSE frames are `id: <seq>` plus the `data:` line that
+ * `EventEncoder.encodeSSE` would write, built from the logged JSON so each event is serialized once.
+ * A keep-alive comment goes out whenever the stream has been idle for `keepAliveMs`.
+ */
+export function openEventStream(req: Request, res: Response, options: { keepAliveMs: number }): EventStream {
+  const protobuf = wantsProtobuf(req.headers.accept);
+  const encoder = new EventEncoder(protobuf ? { accept: PROTO_MEDIA_TYPE } : {});
+  res.status(200);
+  res.setHeader('Content-Type', encoder.getContentType());
+  res.setHeader('Cache-Control', 'no-cache, no-transform');
+  res.setHeader('Connection', 'keep-alive');
+  res.setHeader('X-Accel-Buffering', 'no');
+  res.flushHeaders();
+  res.socket?.setNoDelay(true);
+
+  let closed = false;
+  let wrote = false;
+  let corked = false;
+  const write = (chunk: string | Uint8Array): void => {
+    if (closed) return;
+    wrote = true;
+    // Writes within one tick leave in one packet.
+    if (!corked) {
+      corked = true;
+      res.cork();
+      process.nextTick(() => {
+        corked = false;
+        res.uncork();
+      });
+    }
+    res.write(chunk);
+  };
+  const timer = setInterval(() => {
+    if (!wrote && !protobuf) write(': keep-alive\n\n');
+    wrote = false;
+  }, options.keepAliveMs);
+  timer.unref();
+  res.on('close', () => {
+    closed = true;
+    clearInterval(timer);
+  });
+
+  return {
+    send(event, json, seq) {
+      if (protobuf) write(encoder.encodeBinary(event));
+      else write(seq === undefined ? `data: ${json}\n\n` : `id: ${seq}\ndata: ${json}\n\n`);
+      wrote = true;
+    },
+    end() {
+      clearInterval(timer);
+      if (!closed) res.end();
+      closed = true;
+    },
+    get closed() {
+      return closed;
+    },
+  };
+}

@@ -1,0 +1,75 @@
+import { Observable } from 'rxjs';
+import type { BaseEvent } from '@ag-ui/core';
+import type { EventLog, LoggedEvent } from '../store/event-log.js';
+
+/** An AG-UI event with its per-thread sequence number and the JSON that was logged and is sent. */
+export interface SequencedEvent {
+  seq: number;
+  event: BaseEvent;
+  json: string;
+}
+
+/** What `persistEvents` needs. */
+export interface PersistEventsOptions {
+  log: EventLog;
+  threadId: string;
+  runId: string;
+  /** The thread's last sequence number before this run. */
+  lastSeq: number;
+  /** Runs after the batch holding the terminal event is logged and before it is emitted. */
+  beforeEnd?: () => Promise<void>;
+}
+
+/**
+ * Numbers and logs events with group commit: events arriving while a batch is being written
+ * form the next batch, so a fast agent gets few large transactions and a slow one gets low
+ * latency. An event is emitted only after its batch is committed: what a client saw is stored.
+ */
+export const persistEvents =
+  (options: PersistEventsOptions) =>
+  (source$: Observable<BaseEvent>): Observable<SequencedEvent> =>
+    new Observable<SequencedEvent>((subscriber) => {
+      let seq = options.lastSeq;
+      let pending: SequencedEvent[] = [];
+      let writing = false;
+      let sourceDone = false;
+
+      const flush = async (): Promise<void> => {
+        try {
+          while (pending.length > 0) {
+            const batch = pending;
+            pending = [];
+            await options.log.append(options.threadId, batch.map((e) => toLogged(e, options.runId)));
+            if (sourceDone && pending.length === 0) await options.beforeEnd?.();
+            for (const e of batch) subscriber.next(e);
+          }
+          writing = false;
+          if (sourceDone) subscriber.complete();
+        } catch (error) {
+          subscriber.error(error);
+        }
+      };
+      const schedule = (): void => {
+        // setImmediate lets a synchronous burst of events accumulate into one batch.
+        if (writing) return;
+        writing = true;
+        setImmediate(() => void flush());
+      };
+
+      const subscription = source$.subscribe({
+        next: (event) => {
+          pending.push({ seq: ++seq, event, json: JSON.stringify(event) });
+          schedule();
+        },
+        error: (error: unknown) => subscriber.error(error),
+        complete: () => {
+          sourceDone = true;
+          schedule();
+        },
+      });
+      return () => subscription.unsubscribe();
+    });
+
+function toLogged(e: SequencedEvent, runId: string): LoggedEvent {
+  return { seq: e.seq, runId, type: e.event.type, json: e.json };
+}

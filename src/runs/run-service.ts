@@ -1,0 +1,178 @@
+import { defer, finalize, Observable, ReplaySubject, tap } from 'rxjs';
+import type { BaseEvent, Message, RunAgentInput } from '@ag-ui/core';
+import type { Logger } from 'pino';
+import type { AgentRegistry } from '../agents/agent-registry.js';
+import type { Agent } from '../agents/agent.js';
+import { createMessageAccumulator } from '../bridge/message-accumulator.js';
+import { createStateTracker } from '../bridge/state-tracker.js';
+import { toAguiEvents } from '../bridge/to-agui-events.js';
+import { ConflictError, NotFoundError } from '../protocol/bridge-error.js';
+import { createThreadSnapshot } from '../protocol/thread-snapshot.js';
+import type { BridgeStore } from '../store/bridge-store.js';
+import { persistEvents, type SequencedEvent } from './persist-events.js';
+import { isTerminal, readRunEnding } from './run-outcome.js';
+
+/** What the run service needs. */
+export interface RunServiceDeps {
+  agents: AgentRegistry;
+  store: BridgeStore;
+  logger: Logger;
+  now: () => number;
+  generateId: () => string;
+}
+
+/** A run that has been accepted: subscribe to `events$` (once) to execute it. */
+export interface RunHandle {
+  threadId: string;
+  runId: string;
+  /** The run's events, each logged before it is emitted; ends after the terminal event. */
+  events$: Observable<SequencedEvent>;
+  /** Ends the run with outcome cancelled (idempotent). */
+  cancel(): void;
+}
+
+/** Starts, tracks and stops runs; one active run per thread. */
+export interface RunService {
+  /** Validates and records the run; throws a BridgeError (404/409) before anything is streamed. */
+  start(request: { agentId: string; input: RunAgentInput; tenantId: string }): Promise<RunHandle>;
+  /** Cancels the thread's active run; false when there is none. */
+  stop(threadId: string): boolean;
+  isActive(threadId: string): boolean;
+  /** Cancels every active run and waits until each has logged its end. */
+  shutdown(): Promise<void>;
+}
+
+interface ActiveRun {
+  cancel(): void;
+  done: Promise<void>;
+}
+
+/** The run service over an agent registry and a store. */
+export function createRunService(deps: RunServiceDeps): RunService {
+  const active = new Map<string, ActiveRun>();
+
+  return {
+    async start({ agentId, input, tenantId }) {
+      const agent = deps.agents.get(agentId);
+      if (!agent) throw new NotFoundError('AGENT_NOT_FOUND', `No agent with id "${agentId}"`);
+      const { threadId } = input;
+      if (active.has(threadId)) throw new ConflictError('THREAD_BUSY', `Thread ${threadId} already has an active run`);
+      // Reserve the thread synchronously, before the first await, so two requests cannot both pass.
+      let release!: () => void;
+      const slot: ActiveRun = { cancel: () => undefined, done: new Promise<void>((r) => (release = r)) };
+      active.set(threadId, slot);
+      const free = () => {
+        active.delete(threadId);
+        release();
+      };
+      try {
+        const handle = await prepareRun(deps, agent, input, tenantId, free);
+        slot.cancel = handle.cancel;
+        return handle;
+      } catch (error) {
+        free();
+        throw error;
+      }
+    },
+    stop(threadId) {
+      const run = active.get(threadId);
+      run?.cancel();
+      return run !== undefined;
+    },
+    isActive: (threadId) => active.has(threadId),
+    async shutdown() {
+      const runs = [...active.values()];
+      for (const run of runs) run.cancel();
+      await Promise.all(runs.map((r) => r.done));
+    },
+  };
+}
+
+async function prepareRun(
+  deps: RunServiceDeps,
+  agent: Agent,
+  input: RunAgentInput,
+  tenantId: string,
+  free: () => void,
+): Promise<RunHandle> {
+  const { store, now, generateId, logger } = deps;
+  const { threadId, runId } = input;
+  const existing = await store.threads.get(threadId);
+  if (existing && existing.tenantId !== tenantId) {
+    throw new NotFoundError('THREAD_NOT_FOUND', `No thread with id "${threadId}"`);
+  }
+  const lastSeq = await store.events.lastSeq(threadId);
+  const begun = await store.threads.beginRun({
+    threadId,
+    tenantId,
+    agentId: agent.id,
+    runId,
+    input,
+    startedAt: new Date(now()),
+    messages: input.messages,
+  });
+  const messages = input.messages.length > 0 ? input.messages : begun.messages;
+  const state = hasState(input.state) ? input.state : begun.thread.snapshot.state;
+
+  const cancel$ = new ReplaySubject<void>(1);
+  const abort = new AbortController();
+  const cancel = () => {
+    cancel$.next();
+    abort.abort();
+  };
+  const runLog = logger.child({ threadId, runId, agentId: agent.id });
+  const accumulator = createMessageAccumulator(assistantMessages(messages));
+  const tracker = createStateTracker(state, (error) => runLog.warn({ err: error }, 'state patch did not apply'));
+  let terminal: BaseEvent | undefined;
+  let subscribed = false;
+
+  const pipeline$ = defer(() =>
+    agent.run({ threadId, runId, messages, state, input, signal: abort.signal, now, generateId }),
+  ).pipe(
+    toAguiEvents({ threadId, runId, now, generateId, cancel$ }),
+    tap((event) => {
+      accumulator.apply(event);
+      tracker.apply(event);
+      if (isTerminal(event)) terminal = event;
+    }),
+    persistEvents({
+      log: store.events,
+      threadId,
+      runId,
+      lastSeq,
+      beforeEnd: async () => {
+        if (!terminal) return;
+        const ending = readRunEnding(terminal);
+        if (ending.error) runLog.warn({ code: ending.error.code }, 'run failed: %s', ending.error.message);
+        await store.threads.finishRun({
+          threadId,
+          runId,
+          ...ending,
+          finishedAt: new Date(now()),
+          messages: accumulator.messages(),
+          snapshot: createThreadSnapshot(tracker.current()),
+        });
+      },
+    }),
+    finalize(() => {
+      abort.abort();
+      free();
+    }),
+  );
+  const events$ = defer(() => {
+    if (subscribed) throw new Error(`Run ${runId} is already being consumed`);
+    subscribed = true;
+    return pipeline$;
+  });
+  return { threadId, runId, events$, cancel };
+}
+
+/** An input state counts when present and not an empty object (clients send `{}` by default). */
+function hasState(state: unknown): boolean {
+  if (state === undefined || state === null) return false;
+  return !(typeof state === 'object' && !Array.isArray(state) && Object.keys(state).length === 0);
+}
+
+function assistantMessages(messages: Message[]): Map<string, Message> {
+  return new Map(messages.filter((m) => m.role === 'assistant').map((m) => [m.id, m]));
+}

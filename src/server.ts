@@ -1,0 +1,35 @@
+import type { Server } from 'node:http';
+import { createBridgeRuntime } from './bridge-runtime.js';
+import { loadConfig } from './config.js';
+
+/** Starts the bridge in the foreground; SIGINT/SIGTERM drain active runs, then exit. */
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  const runtime = await createBridgeRuntime(config);
+  const server: Server = runtime.app.listen(config.PORT, config.HOST, () => {
+    runtime.logger.info({ url: `http://${config.HOST}:${config.PORT}` }, 'bridge listening');
+  });
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    runtime.logger.info({ signal }, 'draining');
+    server.close();
+    // Active runs end with RUN_FINISHED outcome cancelled, logged, before the database closes.
+    void runtime
+      .close()
+      .then(() => process.exit(0))
+      .catch((error: unknown) => {
+        runtime.logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      });
+    server.closeAllConnections();
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,11 @@
+import type { EventLog } from './event-log.js';
+import type { ThreadStore } from './thread-store.js';
+
+/** Every durable store the bridge needs, for one database. */
+export interface BridgeStore {
+  threads: ThreadStore;
+  events: EventLog;
+  /** Resolves when the database answers. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,131 @@
+import type { Message } from '@ag-ui/core';
+import { InvalidInputError } from '../../protocol/bridge-error.js';
+import { createThreadSnapshot } from '../../protocol/thread-snapshot.js';
+import type { BeginRunInput, FinishRunInput, ThreadStore } from '../thread-store.js';
+import type { BridgePrismaClient } from './prisma-client.js';
+import { toMessage, toRunRecord, toThreadRecord } from './records.js';
+
+type Tx = Parameters<Parameters<BridgePrismaClient['$transaction']>[0]>[0];
+
+/** The ThreadStore on Prisma: threads, runs and messages, each run's begin and end one transaction. */
+export function createPrismaThreadStore(prisma: BridgePrismaClient): ThreadStore {
+  return {
+    async get(threadId) {
+      const row = await prisma.thread.findUnique({ where: { id: threadId } });
+      return row ? toThreadRecord(row) : null;
+    },
+
+    async list({ tenantId, limit, cursor }) {
+      // Newest first; the cursor is the last thread id of the previous page.
+      const rows = await prisma.thread.findMany({
+        where: { tenantId },
+        orderBy: [{ updatedAt: 'desc' }, { id: 'asc' }],
+        take: limit + 1,
+        ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
+      });
+      const page = rows.slice(0, limit);
+      return {
+        threads: page.map(toThreadRecord),
+        nextCursor: rows.length > limit ? (page.at(-1)?.id ?? null) : null,
+      };
+    },
+
+    async messages(threadId) {
+      const rows = await prisma.message.findMany({ where: { threadId }, orderBy: { seq: 'asc' } });
+      return rows.map(toMessage);
+    },
+
+    async runs(threadId) {
+      const rows = await prisma.run.findMany({ where: { threadId }, orderBy: { startedAt: 'asc' } });
+      return rows.map(toRunRecord);
+    },
+
+    beginRun: (input) => prisma.$transaction((tx) => beginRun(tx, input)),
+
+    finishRun: (input) => prisma.$transaction((tx) => finishRun(tx, input)),
+
+    async delete(threadId) {
+      const [, , , deleted] = await prisma.$transaction([
+        prisma.event.deleteMany({ where: { threadId } }),
+        prisma.message.deleteMany({ where: { threadId } }),
+        prisma.run.deleteMany({ where: { threadId } }),
+        prisma.thread.deleteMany({ where: { id: threadId } }),
+      ]);
+      return deleted.count > 0;
+    },
+  };
+}
+
+async function beginRun(tx: Tx, input: BeginRunInput) {
+  const { threadId, runId } = input;
+  if (await tx.run.findUnique({ where: { id: runId }, select: { id: true } })) {
+    throw new InvalidInputError(`runId ${runId} was already used; every run needs a new runId`);
+  }
+  const existing = await tx.thread.findUnique({ where: { id: threadId } });
+  const row =
+    existing ??
+    (await tx.thread.create({
+      data: {
+        id: threadId,
+        tenantId: input.tenantId,
+        agentId: input.agentId,
+        snapshot: JSON.stringify(createThreadSnapshot({})),
+      },
+    }));
+  const thread = toThreadRecord(row);
+  await tx.thread.update({ where: { id: threadId }, data: { status: 'running' } });
+  await tx.run.create({
+    data: {
+      id: runId,
+      threadId,
+      agentId: input.agentId,
+      status: 'running',
+      input: JSON.stringify(input.input),
+      startedAt: input.startedAt,
+    },
+  });
+  await upsertMessages(tx, threadId, null, input.messages);
+  const rows = await tx.message.findMany({ where: { threadId }, orderBy: { seq: 'asc' } });
+  return { thread, messages: rows.map(toMessage) };
+}
+
+async function finishRun(tx: Tx, input: FinishRunInput): Promise<void> {
+  await upsertMessages(tx, input.threadId, input.runId, input.messages);
+  await tx.thread.update({
+    where: { id: input.threadId },
+    data: { status: input.threadStatus, snapshot: JSON.stringify(input.snapshot) },
+  });
+  await tx.run.update({
+    where: { id: input.runId },
+    data: {
+      status: input.status,
+      outcome: input.outcome ? JSON.stringify(input.outcome) : null,
+      errorCode: input.error?.code ?? null,
+      errorMessage: input.error?.message ?? null,
+      usage: input.usage.length > 0 ? JSON.stringify(input.usage) : null,
+      finishedAt: input.finishedAt,
+    },
+  });
+}
+
+/** New ids are appended after the thread's last message; known ids are replaced in place. */
+async function upsertMessages(tx: Tx, threadId: string, runId: string | null, messages: Message[]): Promise<void> {
+  if (messages.length === 0) return;
+  const ids = messages.map((m) => m.id);
+  const stored = await tx.message.findMany({ where: { threadId, id: { in: ids } }, select: { id: true, data: true } });
+  const storedData = new Map(stored.map((m) => [m.id, m.data]));
+  const last = await tx.message.aggregate({ where: { threadId }, _max: { seq: true } });
+  let seq = last._max.seq ?? 0;
+  const fresh = [];
+  for (const message of messages) {
+    const data = JSON.stringify(message);
+    const previous = storedData.get(message.id);
+    if (previous === undefined) {
+      storedData.set(message.id, data);
+      fresh.push({ threadId, seq: ++seq, id: message.id, role: message.role, runId, data });
+    } else if (previous !== data) {
+      await tx.message.update({ where: { threadId_id: { threadId, id: message.id } }, data: { data } });
+    }
+  }
+  if (fresh.length > 0) await tx.message.createMany({ data: fresh });
+}

@@ -1,0 +1,86 @@
+import type { Message, RunAgentInput, RunFinishedOutcome, TokenUsage } from '@ag-ui/core';
+import type { ThreadSnapshot } from '../protocol/thread-snapshot.js';
+
+/** What a thread is waiting for, if anything. */
+export type ThreadStatus = 'idle' | 'running' | 'interrupted' | 'awaiting_tool_results';
+/** How a run ended. */
+export type RunStatus = 'running' | 'success' | 'interrupted' | 'cancelled' | 'error';
+
+/** A thread as stored. */
+export interface ThreadRecord {
+  id: string;
+  tenantId: string;
+  agentId: string;
+  status: ThreadStatus;
+  snapshot: ThreadSnapshot;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** A run as stored. */
+export interface RunRecord {
+  runId: string;
+  threadId: string;
+  agentId: string;
+  status: RunStatus;
+  outcome: RunFinishedOutcome | null;
+  error: { code: string; message: string } | null;
+  usage: TokenUsage[];
+  startedAt: Date;
+  finishedAt: Date | null;
+}
+
+/** What `beginRun` records. */
+export interface BeginRunInput {
+  threadId: string;
+  tenantId: string;
+  agentId: string;
+  runId: string;
+  input: RunAgentInput;
+  startedAt: Date;
+  /** The input's messages, merged into the stored conversation by id (new ones appended). */
+  messages: Message[];
+}
+
+/** What `beginRun` returns. */
+export interface BeginRunResult {
+  /** The thread before this run (created if it was new). */
+  thread: ThreadRecord;
+  /** The whole stored conversation after merging the input's messages. */
+  messages: Message[];
+}
+
+/** What `finishRun` records, atomically. */
+export interface FinishRunInput {
+  threadId: string;
+  runId: string;
+  status: RunStatus;
+  threadStatus: ThreadStatus;
+  outcome: RunFinishedOutcome | null;
+  error: { code: string; message: string } | null;
+  usage: TokenUsage[];
+  finishedAt: Date;
+  /** Messages the run produced; an id already stored replaces that message in place. */
+  messages: Message[];
+  snapshot: ThreadSnapshot;
+}
+
+/** A page of threads. */
+export interface ThreadPage {
+  threads: ThreadRecord[];
+  nextCursor: string | null;
+}
+
+/** Threads, their runs and messages: the durable conversation. */
+export interface ThreadStore {
+  get(threadId: string): Promise<ThreadRecord | null>;
+  list(options: { tenantId: string; limit: number; cursor?: string }): Promise<ThreadPage>;
+  messages(threadId: string): Promise<Message[]>;
+  runs(threadId: string): Promise<RunRecord[]>;
+  /** Creates the thread if needed, marks it running, records the run and merges the input messages. */
+  beginRun(input: BeginRunInput): Promise<BeginRunResult>;
+  /** Records the run's end, its messages and the new snapshot in one transaction. */
+  finishRun(input: FinishRunInput): Promise<void>;
+  /** Removes the thread and everything it owns; false when there was none. */
+  delete(threadId: string): Promise<boolean>;
+}
