@@ -22,7 +22,14 @@ const stamp = new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
 for (const provider of ['sqlite', 'postgres'] as const) {
   const dir = `prisma/${provider}/migrations`;
   const hasMigrations = existsSync(dir) && readdirSync(dir).some((d) => /^\d/.test(d));
-  const args = ['prisma', 'migrate', 'diff', '--script', '--to-schema-datamodel', `prisma/${provider}/schema.prisma`];
+  const args = [
+    'prisma',
+    'migrate',
+    'diff',
+    '--script',
+    '--to-schema-datamodel',
+    `prisma/${provider}/schema.prisma`,
+  ];
   if (hasMigrations) {
     const previous = execFileSync('git', ['show', 'HEAD:prisma/sqlite/schema.prisma'], { encoding: 'utf8' });
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'schema-')), 'schema.prisma');

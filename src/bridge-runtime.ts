@@ -7,6 +7,7 @@ import type { Agent } from './agents/agent.js';
 import { createDemoAgent } from './agents/demo/demo-agent.js';
 import { createApp } from './app.js';
 import type { Config } from './config.js';
+import { recoverOrphanedRuns } from './runs/recover-orphaned-runs.js';
 import { createRunService, type RunService } from './runs/run-service.js';
 import type { BridgeStore } from './store/bridge-store.js';
 import { openStore } from './store/open-store.js';
@@ -23,7 +24,9 @@ export interface BridgeRuntime {
 }
 
 /** The bridge's version, from package.json. */
-export const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+export const VERSION = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 /** Opens the store, loads agents and builds the app from a configuration. */
 export async function createBridgeRuntime(
@@ -32,6 +35,7 @@ export async function createBridgeRuntime(
 ): Promise<BridgeRuntime> {
   const logger = options.logger ?? pino({ level: config.LOG_LEVEL, base: { service: 'agui-bridge' } });
   const store = await openStore(config.DATABASE_URL);
+  await recoverOrphanedRuns({ store, logger, now: Date.now });
   const agents = createAgentRegistry([
     createDemoAgent({ delayMs: config.BRIDGE_DEMO_DELAY_MS }),
     ...loadFileAgents(config, options.env ?? process.env),

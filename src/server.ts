@@ -14,16 +14,20 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     runtime.logger.info({ signal }, 'draining');
-    server.close();
-    // Active runs end with RUN_FINISHED outcome cancelled, logged, before the database closes.
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    // Active runs end with RUN_FINISHED outcome cancelled, logged and sent, before the database closes.
     void runtime
       .close()
-      .then(() => process.exit(0))
+      .then(async () => {
+        server.closeIdleConnections();
+        await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
+        server.closeAllConnections();
+        process.exit(0);
+      })
       .catch((error: unknown) => {
         runtime.logger.error({ err: error }, 'shutdown failed');
         process.exit(1);
       });
-    server.closeAllConnections();
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));

@@ -1,4 +1,10 @@
-import { EventType, type AssistantMessage, type BaseEvent, type Message, type ToolMessage } from '@ag-ui/core';
+import {
+  EventType,
+  type AssistantMessage,
+  type BaseEvent,
+  type Message,
+  type ToolMessage,
+} from '@ag-ui/core';
 
 /** Messages a run produced, built from its AG-UI events the way `@ag-ui/client` builds them. */
 export interface MessageAccumulator {
@@ -14,7 +20,9 @@ export interface MessageAccumulator {
  *
  * `known` holds assistant messages already in the conversation (tool calls may attach to them).
  */
-export function createMessageAccumulator(known: ReadonlyMap<string, Message> = new Map()): MessageAccumulator {
+export function createMessageAccumulator(
+  known: ReadonlyMap<string, Message> = new Map(),
+): MessageAccumulator {
   const produced: Message[] = [];
   const byId = new Map<string, Message>();
   const callOwner = new Map<string, AssistantMessage>();
@@ -33,7 +41,10 @@ export function createMessageAccumulator(known: ReadonlyMap<string, Message> = n
         return existing;
       }
     }
-    const id = parentMessageId && !byId.has(parentMessageId) && !known.has(parentMessageId) ? parentMessageId : toolCallId;
+    const id =
+      parentMessageId && !byId.has(parentMessageId) && !known.has(parentMessageId)
+        ? parentMessageId
+        : toolCallId;
     const message: AssistantMessage = { id, role: 'assistant', toolCalls: [] };
     byId.set(id, message);
     produced.push(message);
@@ -47,14 +58,21 @@ export function createMessageAccumulator(known: ReadonlyMap<string, Message> = n
         case EventType.TEXT_MESSAGE_START: {
           const id = e.messageId as string;
           if (byId.has(id)) return;
-          const message = { id, role: (e.role ?? 'assistant') as 'assistant', content: '' } as AssistantMessage;
+          const message = {
+            id,
+            role: (e.role ?? 'assistant') as 'assistant',
+            content: '',
+          } as AssistantMessage;
           byId.set(id, message);
           produced.push(message);
           return;
         }
         case EventType.TEXT_MESSAGE_CONTENT: {
           const message = byId.get(e.messageId as string);
-          if (message && (message.role === 'assistant' || message.role === 'user' || message.role === 'system')) {
+          if (
+            message &&
+            (message.role === 'assistant' || message.role === 'user' || message.role === 'system')
+          ) {
             (message as AssistantMessage).content = `${message.content ?? ''}${e.delta}`;
           }
           return;
@@ -63,7 +81,11 @@ export function createMessageAccumulator(known: ReadonlyMap<string, Message> = n
           const toolCallId = e.toolCallId as string;
           const owner = assistantFor(toolCallId, e.parentMessageId);
           owner.toolCalls = owner.toolCalls ?? [];
-          owner.toolCalls.push({ id: toolCallId, type: 'function', function: { name: e.toolCallName as string, arguments: '' } });
+          owner.toolCalls.push({
+            id: toolCallId,
+            type: 'function',
+            function: { name: e.toolCallName as string, arguments: '' },
+          });
           callOwner.set(toolCallId, owner);
           return;
         }

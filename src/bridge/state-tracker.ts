@@ -13,7 +13,10 @@ export interface StateTracker {
  * event is the size of its patch, not of the state. A patch that does not apply is skipped, as
  * `@ag-ui/client` does, and reported through `onBadPatch`.
  */
-export function createStateTracker(initial: unknown, onBadPatch: (error: unknown) => void = () => undefined): StateTracker {
+export function createStateTracker(
+  initial: unknown,
+  onBadPatch: (error: unknown) => void = () => undefined,
+): StateTracker {
   let state: unknown = structuredClone(initial ?? {});
   let changed = false;
   return {

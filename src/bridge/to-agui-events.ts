@@ -1,5 +1,11 @@
-import { defer, EMPTY, Observable, type Subscriber, type Subscription } from 'rxjs';
-import { aggregateTokenUsage, EventType, type BaseEvent, type RunFinishedOutcome, type TokenUsage } from '@ag-ui/core';
+import { defer, EMPTY, Observable, Subscription, type Subscriber } from 'rxjs';
+import {
+  aggregateTokenUsage,
+  EventType,
+  type BaseEvent,
+  type RunFinishedOutcome,
+  type TokenUsage,
+} from '@ag-ui/core';
 import type { AgentEvent } from '../protocol/agent-event.js';
 import { BridgeError, InternalError, toBridgeError } from '../protocol/bridge-error.js';
 
@@ -52,8 +58,9 @@ function runMapping(
     result: undefined,
     done: false,
   };
-  let agentSub: Subscription | undefined;
-  let cancelSub: Subscription | undefined;
+  // Teardown is collected here; `add` after `unsubscribe` tears down at once, which covers an agent
+  // or a cancel signal that ends the run synchronously while being subscribed.
+  const subscriptions = new Subscription();
   const emit = (event: Record<string, unknown> & { type: EventType }): void => {
     subscriber.next({ ...event, timestamp: now() } as BaseEvent);
   };
@@ -64,7 +71,8 @@ function runMapping(
       state.closedToolCalls.add(id);
     }
     state.openToolCalls.clear();
-    while (state.openSteps.length > 0) emit({ type: EventType.STEP_FINISHED, stepName: state.openSteps.pop() });
+    while (state.openSteps.length > 0)
+      emit({ type: EventType.STEP_FINISHED, stepName: state.openSteps.pop() });
   };
   const usage = (): { usage?: TokenUsage[] } =>
     state.usage.length > 0 ? { usage: aggregateTokenUsage(state.usage) } : {};
@@ -73,7 +81,14 @@ function runMapping(
     state.done = true;
     closeOpen();
     const result = state.result === undefined ? {} : { result: state.result };
-    emit({ type: EventType.RUN_FINISHED, threadId, runId, ...(outcome ? { outcome } : {}), ...result, ...usage() });
+    emit({
+      type: EventType.RUN_FINISHED,
+      threadId,
+      runId,
+      ...(outcome ? { outcome } : {}),
+      ...result,
+      ...usage(),
+    });
     stop();
   };
   const fail = (error: unknown): void => {
@@ -86,30 +101,28 @@ function runMapping(
     stop();
   };
   const stop = (): void => {
-    agentSub?.unsubscribe();
-    cancelSub?.unsubscribe();
+    subscriptions.unsubscribe();
     subscriber.complete();
   };
 
   emit({ type: EventType.RUN_STARTED, threadId, runId, ...options.runStarted });
-  cancelSub = (options.cancel$ ?? EMPTY).subscribe(() => finish({ type: 'cancelled' }));
+  subscriptions.add((options.cancel$ ?? EMPTY).subscribe(() => finish({ type: 'cancelled' })));
   if (state.done) return () => undefined;
-  agentSub = agent$.subscribe({
-    next: (event) => {
-      if (state.done) return;
-      try {
-        mapEvent(event, state, emit, generateId);
-      } catch (error) {
-        fail(error);
-      }
-    },
-    error: (error: unknown) => fail(error),
-    complete: () => finish(state.outcome),
-  });
-  return () => {
-    agentSub?.unsubscribe();
-    cancelSub?.unsubscribe();
-  };
+  subscriptions.add(
+    agent$.subscribe({
+      next: (event) => {
+        if (state.done) return;
+        try {
+          mapEvent(event, state, emit, generateId);
+        } catch (error) {
+          fail(error);
+        }
+      },
+      error: (error: unknown) => fail(error),
+      complete: () => finish(state.outcome),
+    }),
+  );
+  return () => subscriptions.unsubscribe();
 }
 
 type Emit = (event: Record<string, unknown> & { type: EventType }) => void;
@@ -154,7 +167,8 @@ function mapEvent(event: AgentEvent, state: MappingState, emit: Emit, generateId
       if (!state.openToolCalls.has(event.toolCallId)) {
         throw new InternalError(`Agent sent arguments for tool call ${event.toolCallId}, which is not open`);
       }
-      if (event.delta.length > 0) emit({ type: EventType.TOOL_CALL_ARGS, toolCallId: event.toolCallId, delta: event.delta });
+      if (event.delta.length > 0)
+        emit({ type: EventType.TOOL_CALL_ARGS, toolCallId: event.toolCallId, delta: event.delta });
       return;
     case 'tool_call_end':
       endToolCall(state, emit, event.toolCallId);
@@ -197,7 +211,8 @@ function mapOther(
       emit({ type: EventType.STATE_DELTA, delta: event.patch });
       return;
     case 'step_start':
-      if (state.openSteps.includes(event.stepName)) throw new InternalError(`Step ${event.stepName} started twice`);
+      if (state.openSteps.includes(event.stepName))
+        throw new InternalError(`Step ${event.stepName} started twice`);
       state.openSteps.push(event.stepName);
       emit({ type: EventType.STEP_STARTED, stepName: event.stepName });
       return;

@@ -26,7 +26,12 @@ export function agentRoutes(deps: AgentRoutesDeps): Router {
     const agents = Object.fromEntries(
       deps.agents.list().map((a) => [
         a.id,
-        { name: a.name, description: a.description, className: 'BridgeAgent', capabilities: a.capabilities() },
+        {
+          name: a.name,
+          description: a.description,
+          className: 'BridgeAgent',
+          capabilities: a.capabilities(),
+        },
       ]),
     );
     res.json({ version: deps.version, mode: 'sse', agents, audioFileTranscriptionEnabled: false });
@@ -40,7 +45,8 @@ export function agentRoutes(deps: AgentRoutesDeps): Router {
 
   router.post('/agent/:agentId/run', async (req, res) => {
     const { agentId } = req.params;
-    if (!deps.agents.get(agentId)) throw new NotFoundError('AGENT_NOT_FOUND', `No agent with id "${agentId}"`);
+    if (!deps.agents.get(agentId))
+      throw new NotFoundError('AGENT_NOT_FOUND', `No agent with id "${agentId}"`);
     const input = validate(RunAgentInputSchema, req.body, 'RunAgentInput');
     const handle = await deps.runs.start({ agentId, input, tenantId: tenantOf(res) });
     streamRun(req, res, handle, deps);

@@ -1,7 +1,9 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
+import type { z } from 'zod';
+import type { ErrorBodySchema } from './http-schemas.js';
+import type { BridgeError } from '../protocol/bridge-error.js';
 import {
-  BridgeError,
   NotFoundError,
   PayloadTooLargeError,
   toBridgeError,
@@ -9,9 +11,7 @@ import {
 } from '../protocol/bridge-error.js';
 
 /** The JSON error body of the contract. */
-export interface ErrorBody {
-  error: { code: string; message: string; details?: unknown };
-}
+export type ErrorBody = z.infer<typeof ErrorBodySchema>;
 
 /** Maps any error to an HTTP status and contract body; unknown errors say nothing of their cause. */
 export function toHttpError(error: unknown): { status: number; body: ErrorBody } {
@@ -26,7 +26,7 @@ function fromBodyParser(error: unknown): BridgeError | undefined {
   const type = (error as { type?: unknown } | null)?.type;
   switch (type) {
     case 'entity.too.large':
-      return new PayloadTooLargeError(String((error as { limit?: unknown }).limit ?? '')) ;
+      return new PayloadTooLargeError(String((error as { limit?: unknown }).limit ?? ''));
     case 'entity.parse.failed':
       return new UnsupportedMediaTypeError('Request body is not valid JSON');
     case 'charset.unsupported':

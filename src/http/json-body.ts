@@ -7,9 +7,14 @@ import { UnsupportedMediaTypeError } from '../protocol/bridge-error.js';
  */
 export function jsonBody(limit: string): RequestHandler[] {
   const requireJson: RequestHandler = (req, _res, next) => {
-    const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+    const hasBody =
+      req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
     if (hasBody && !req.is(['application/json', 'application/*+json'])) {
-      next(new UnsupportedMediaTypeError(`Request body must be application/json, not ${req.headers['content-type'] ?? 'unspecified'}`));
+      next(
+        new UnsupportedMediaTypeError(
+          `Request body must be application/json, not ${req.headers['content-type'] ?? 'unspecified'}`,
+        ),
+      );
       return;
     }
     next();

@@ -32,7 +32,12 @@ export function threadRoutes(deps: { store: BridgeStore; runs: RunService }): Ro
     const query = validate(ListQuerySchema, req.query, 'Query');
     const page = await store.threads.list({ tenantId: tenantOf(res), ...query });
     res.json({
-      threads: page.threads.map((t) => ({ threadId: t.id, agentId: t.agentId, status: t.status, updatedAt: t.updatedAt })),
+      threads: page.threads.map((t) => ({
+        threadId: t.id,
+        agentId: t.agentId,
+        status: t.status,
+        updatedAt: t.updatedAt,
+      })),
       nextCursor: page.nextCursor,
     });
   });

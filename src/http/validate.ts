@@ -10,5 +10,8 @@ export function validate<S extends z.ZodType>(schema: S, value: unknown, what: s
     message: issue.message,
     code: issue.code,
   }));
-  throw new InvalidInputError(`${what} is invalid: ${details.map((d) => `${d.path || '(root)'}: ${d.message}`).join('; ')}`, details);
+  throw new InvalidInputError(
+    `${what} is invalid: ${details.map((d) => `${d.path || '(root)'}: ${d.message}`).join('; ')}`,
+    details,
+  );
 }

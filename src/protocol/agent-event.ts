@@ -27,7 +27,11 @@ export const ToolCallStartSchema = z.object({
   parentMessageId: z.string().optional(),
 });
 /** A piece of a tool call's JSON arguments. */
-export const ToolCallArgsSchema = z.object({ type: z.literal('tool_call_args'), toolCallId: z.string(), delta: z.string() });
+export const ToolCallArgsSchema = z.object({
+  type: z.literal('tool_call_args'),
+  toolCallId: z.string(),
+  delta: z.string(),
+});
 /** The tool call's arguments are complete. */
 export const ToolCallEndSchema = z.object({ type: z.literal('tool_call_end'), toolCallId: z.string() });
 /** A backend tool's result (the bridge executed it). */
@@ -40,7 +44,10 @@ export const ToolResultSchema = z.object({
 /** Replaces the agent state. */
 export const StateSnapshotSchema = z.object({ type: z.literal('state_snapshot'), state: z.unknown() });
 /** Changes the agent state by RFC 6902 JSON Patch. */
-export const StatePatchSchema = z.object({ type: z.literal('state_patch'), patch: z.array(JsonPatchOperationSchema) });
+export const StatePatchSchema = z.object({
+  type: z.literal('state_patch'),
+  patch: z.array(JsonPatchOperationSchema),
+});
 /** A named step begins. */
 export const StepStartSchema = z.object({ type: z.literal('step_start'), stepName: z.string() });
 /** A named step ends. */
@@ -48,7 +55,11 @@ export const StepEndSchema = z.object({ type: z.literal('step_end'), stepName: z
 /** Token usage of one LLM call; summed per provider and model into `RUN_FINISHED.usage`. */
 export const UsageEventSchema = z.object({ type: z.literal('usage'), usage: UsageSchema });
 /** The agent failed; the run ends with `RUN_ERROR` carrying this code. */
-export const AgentErrorSchema = z.object({ type: z.literal('error'), code: ErrorCodeSchema, message: z.string() });
+export const AgentErrorSchema = z.object({
+  type: z.literal('error'),
+  code: ErrorCodeSchema,
+  message: z.string(),
+});
 /** An application-defined event, passed through as AG-UI `CUSTOM`. */
 export const CustomSchema = z.object({ type: z.literal('custom'), name: z.string(), value: z.unknown() });
 /** How the run ends when the agent completes (default `{ type: "success" }`) and its result value. */

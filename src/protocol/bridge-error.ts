@@ -6,7 +6,12 @@ export class BridgeError extends Error {
   readonly httpStatus: number;
   readonly details: unknown;
 
-  constructor(code: ErrorCode, httpStatus: number, message: string, options?: { cause?: unknown; details?: unknown }) {
+  constructor(
+    code: ErrorCode,
+    httpStatus: number,
+    message: string,
+    options?: { cause?: unknown; details?: unknown },
+  ) {
     super(message, { cause: options?.cause });
     this.name = new.target.name;
     this.code = code;
@@ -38,7 +43,10 @@ export class PayloadTooLargeError extends BridgeError {
 
 /** An id names nothing this caller may see. */
 export class NotFoundError extends BridgeError {
-  constructor(code: 'AGENT_NOT_FOUND' | 'THREAD_NOT_FOUND' | 'INTERRUPT_NOT_FOUND' | 'NOT_FOUND', message: string) {
+  constructor(
+    code: 'AGENT_NOT_FOUND' | 'THREAD_NOT_FOUND' | 'INTERRUPT_NOT_FOUND' | 'NOT_FOUND',
+    message: string,
+  ) {
     super(code, 404, message);
   }
 }
@@ -46,7 +54,12 @@ export class NotFoundError extends BridgeError {
 /** The request conflicts with the thread's current state (busy, pending answers, unknown ids). */
 export class ConflictError extends BridgeError {
   constructor(
-    code: 'THREAD_BUSY' | 'PENDING_INTERRUPTS' | 'UNKNOWN_INTERRUPT_ID' | 'INTERRUPT_NOT_PENDING' | 'UNKNOWN_TOOL_CALL_ID',
+    code:
+      | 'THREAD_BUSY'
+      | 'PENDING_INTERRUPTS'
+      | 'UNKNOWN_INTERRUPT_ID'
+      | 'INTERRUPT_NOT_PENDING'
+      | 'UNKNOWN_TOOL_CALL_ID',
     message: string,
     details?: unknown,
   ) {

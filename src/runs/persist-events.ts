@@ -39,7 +39,10 @@ export const persistEvents =
           while (pending.length > 0) {
             const batch = pending;
             pending = [];
-            await options.log.append(options.threadId, batch.map((e) => toLogged(e, options.runId)));
+            await options.log.append(
+              options.threadId,
+              batch.map((e) => toLogged(e, options.runId)),
+            );
             if (sourceDone && pending.length === 0) await options.beforeEnd?.();
             for (const e of batch) subscriber.next(e);
           }

@@ -31,7 +31,13 @@ export function readRunEnding(terminal: BaseEvent): RunEnding {
       return { status: 'cancelled', threadStatus: 'idle', outcome, error: null, usage };
     default: {
       const pending = (outcome.pendingToolCallIds ?? []).length > 0;
-      return { status: 'success', threadStatus: pending ? 'awaiting_tool_results' : 'idle', outcome, error: null, usage };
+      return {
+        status: 'success',
+        threadStatus: pending ? 'awaiting_tool_results' : 'idle',
+        outcome,
+        error: null,
+        usage,
+      };
     }
   }
 }

@@ -1,4 +1,5 @@
-import { defer, finalize, Observable, ReplaySubject, tap } from 'rxjs';
+import type { Observable } from 'rxjs';
+import { defer, finalize, ReplaySubject, tap } from 'rxjs';
 import type { BaseEvent, Message, RunAgentInput } from '@ag-ui/core';
 import type { Logger } from 'pino';
 import type { AgentRegistry } from '../agents/agent-registry.js';
@@ -56,7 +57,8 @@ export function createRunService(deps: RunServiceDeps): RunService {
       const agent = deps.agents.get(agentId);
       if (!agent) throw new NotFoundError('AGENT_NOT_FOUND', `No agent with id "${agentId}"`);
       const { threadId } = input;
-      if (active.has(threadId)) throw new ConflictError('THREAD_BUSY', `Thread ${threadId} already has an active run`);
+      if (active.has(threadId))
+        throw new ConflictError('THREAD_BUSY', `Thread ${threadId} already has an active run`);
       // Reserve the thread synchronously, before the first await, so two requests cannot both pass.
       let release!: () => void;
       const slot: ActiveRun = { cancel: () => undefined, done: new Promise<void>((r) => (release = r)) };
@@ -122,7 +124,9 @@ async function prepareRun(
   };
   const runLog = logger.child({ threadId, runId, agentId: agent.id });
   const accumulator = createMessageAccumulator(assistantMessages(messages));
-  const tracker = createStateTracker(state, (error) => runLog.warn({ err: error }, 'state patch did not apply'));
+  const tracker = createStateTracker(state, (error) =>
+    runLog.warn({ err: error }, 'state patch did not apply'),
+  );
   let terminal: BaseEvent | undefined;
   let subscribed = false;
 

@@ -81,6 +81,8 @@ export interface ThreadStore {
   beginRun(input: BeginRunInput): Promise<BeginRunResult>;
   /** Records the run's end, its messages and the new snapshot in one transaction. */
   finishRun(input: FinishRunInput): Promise<void>;
+  /** Runs recorded as running (after a crash, none of them has a live process behind it). */
+  runningRuns(): Promise<{ threadId: string; runId: string }[]>;
   /** Removes the thread and everything it owns; false when there was none. */
   delete(threadId: string): Promise<boolean>;
 }

@@ -72,12 +72,20 @@ async function* demoScript(context: AgentRunContext, delayMs: number): AsyncGene
   yield { type: 'tool_call_args', toolCallId, delta: '6}' };
   yield { type: 'tool_call_end', toolCallId };
   await pause();
-  yield { type: 'tool_result', toolCallId, messageId: context.generateId(), content: JSON.stringify({ roll }) };
+  yield {
+    type: 'tool_result',
+    toolCallId,
+    messageId: context.generateId(),
+    content: JSON.stringify({ roll }),
+  };
   yield { type: 'state_patch', patch: [{ op: 'add', path: '/rolls/-', value: roll }] };
   yield { type: 'state_patch', patch: [{ op: 'replace', path: '/lastRoll', value: roll }] };
   yield { type: 'text_delta', messageId: context.generateId(), delta: `The die shows ${roll}.` };
   yield { type: 'step_end', stepName: 'answer' };
-  yield { type: 'usage', usage: { provider: 'demo', model: 'demo', inputTokens: 0, outputTokens: 0, totalTokens: 0 } };
+  yield {
+    type: 'usage',
+    usage: { provider: 'demo', model: 'demo', inputTokens: 0, outputTokens: 0, totalTokens: 0 },
+  };
 }
 
 function countTurns(state: unknown): number {

@@ -40,6 +40,11 @@ export function createPrismaThreadStore(prisma: BridgePrismaClient): ThreadStore
       return rows.map(toRunRecord);
     },
 
+    async runningRuns() {
+      const rows = await prisma.run.findMany({ where: { status: 'running' }, select: { id: true, threadId: true } });
+      return rows.map((r) => ({ threadId: r.threadId, runId: r.id }));
+    },
+
     beginRun: (input) => prisma.$transaction((tx) => beginRun(tx, input)),
 
     finishRun: (input) => prisma.$transaction((tx) => finishRun(tx, input)),
@@ -109,10 +114,18 @@ async function finishRun(tx: Tx, input: FinishRunInput): Promise<void> {
 }
 
 /** New ids are appended after the thread's last message; known ids are replaced in place. */
-async function upsertMessages(tx: Tx, threadId: string, runId: string | null, messages: Message[]): Promise<void> {
+async function upsertMessages(
+  tx: Tx,
+  threadId: string,
+  runId: string | null,
+  messages: Message[],
+): Promise<void> {
   if (messages.length === 0) return;
   const ids = messages.map((m) => m.id);
-  const stored = await tx.message.findMany({ where: { threadId, id: { in: ids } }, select: { id: true, data: true } });
+  const stored = await tx.message.findMany({
+    where: { threadId, id: { in: ids } },
+    select: { id: true, data: true },
+  });
   const storedData = new Map(stored.map((m) => [m.id, m.data]));
   const last = await tx.message.aggregate({ where: { threadId }, _max: { seq: true } });
   let seq = last._max.seq ?? 0;

@@ -7,7 +7,9 @@ import type { EventLog, LoggedEvent } from '../event-log.js';
  * It shares Prisma's connection, so the log and the rest of the store never wait on each other's locks.
  */
 export function createSqliteEventLog(db: Database): EventLog {
-  const insert = db.prepare('INSERT INTO "Event" ("threadId", "seq", "runId", "type", "data") VALUES (?, ?, ?, ?, ?)');
+  const insert = db.prepare(
+    'INSERT INTO "Event" ("threadId", "seq", "runId", "type", "data") VALUES (?, ?, ?, ?, ?)',
+  );
   const insertBatch = db.transaction((threadId: string, events: readonly LoggedEvent[]) => {
     for (const e of events) insert.run(threadId, e.seq, e.runId, e.type, e.json);
   });
@@ -15,7 +17,10 @@ export function createSqliteEventLog(db: Database): EventLog {
     'SELECT MAX("seq") AS "seq" FROM "Event" WHERE "threadId" = ?',
   );
   lastSeq.safeIntegers(false);
-  const read = db.prepare<[string, number, number], { seq: number; runId: string; type: string; json: string }>(
+  const read = db.prepare<
+    [string, number, number],
+    { seq: number; runId: string; type: string; json: string }
+  >(
     'SELECT "seq", "runId", "type", "data" AS "json" FROM "Event" WHERE "threadId" = ? AND "seq" > ? ORDER BY "seq" LIMIT ?',
   );
   read.safeIntegers(false);

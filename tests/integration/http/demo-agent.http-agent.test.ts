@@ -20,7 +20,9 @@ async function runDemo(url: string, threadId: string, messages: Message[]) {
 describe('demo agent through HttpAgent', () => {
   it('streams every event kind, verified by @ag-ui/client, and stores it all in order', async () => {
     bridge = await startTestBridge();
-    const { agent, events } = await runDemo(bridge.url, 'thread-demo', [{ id: 'u1', role: 'user', content: 'hello there' }]);
+    const { agent, events } = await runDemo(bridge.url, 'thread-demo', [
+      { id: 'u1', role: 'user', content: 'hello there' },
+    ]);
 
     const types = new Set(events.map((e) => e.type));
     for (const type of [
@@ -79,7 +81,9 @@ describe('demo agent through HttpAgent', () => {
       initialMessages: [{ id: 'u1', role: 'user', content: 'please error now' }],
     });
     const errors: BaseEvent[] = [];
-    await agent.runAgent({}, { onRunErrorEvent: ({ event }) => void errors.push(event) }).catch(() => undefined);
+    await agent
+      .runAgent({}, { onRunErrorEvent: ({ event }) => void errors.push(event) })
+      .catch(() => undefined);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({ code: 'INTERNAL_ERROR' });
     const summary = (await (await fetch(`${bridge.url}/threads/thread-err`)).json()) as {

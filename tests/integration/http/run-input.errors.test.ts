@@ -28,7 +28,10 @@ describe('POST /agent/:agentId/run refuses bad input before streaming', () => {
   });
 
   it('answers 415 for a body that is not JSON at all', async () => {
-    const res = await request(bridge.runtime.app).post('/agent/demo/run').set('content-type', 'text/plain').send('hello');
+    const res = await request(bridge.runtime.app)
+      .post('/agent/demo/run')
+      .set('content-type', 'text/plain')
+      .send('hello');
     expect(res.status).toBe(415);
     expect(res.body.error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
   });

@@ -71,7 +71,7 @@ describe('run stream framing', () => {
     // Length-prefixed protobuf messages, as @ag-ui/encoder frames them.
     const decoded = [];
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    for (let offset = 0; offset < bytes.length; ) {
+    for (let offset = 0; offset < bytes.length;) {
       const length = view.getUint32(offset, false);
       decoded.push(decode(bytes.subarray(offset + 4, offset + 4 + length)));
       offset += 4 + length;
@@ -96,9 +96,14 @@ describe('client disconnect', () => {
 
     // The thread is consistent: the run is recorded as cancelled, its partial text kept.
     await expect.poll(() => bridge!.runtime.runs.isActive('t-gone')).toBe(false);
-    const summary = (await (await fetch(`${bridge.url}/threads/t-gone`)).json()) as { status: string; runs: { status: string }[] };
+    const summary = (await (await fetch(`${bridge.url}/threads/t-gone`)).json()) as {
+      status: string;
+      runs: { status: string }[];
+    };
     expect(summary).toMatchObject({ status: 'idle', runs: [{ status: 'cancelled' }] });
-    const logged = (await (await fetch(`${bridge.url}/threads/t-gone/events`)).json()) as { events: { event: { type: string } }[] };
+    const logged = (await (await fetch(`${bridge.url}/threads/t-gone/events`)).json()) as {
+      events: { event: { type: string } }[];
+    };
     expect(logged.events.map((e) => e.event.type)).toEqual([
       'RUN_STARTED',
       'TEXT_MESSAGE_START',
@@ -106,7 +111,10 @@ describe('client disconnect', () => {
       'TEXT_MESSAGE_END',
       'RUN_FINISHED',
     ]);
-    const messages = (await (await fetch(`${bridge.url}/threads/t-gone/messages`)).json()) as { id: string; content?: string }[];
+    const messages = (await (await fetch(`${bridge.url}/threads/t-gone/messages`)).json()) as {
+      id: string;
+      content?: string;
+    }[];
     expect(messages.at(-1)).toMatchObject({ id: 'msg-1', content: 'partial answer' });
   });
 });

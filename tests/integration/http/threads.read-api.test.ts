@@ -22,7 +22,9 @@ describe('threads read API', () => {
   it('lists threads newest first with a cursor', async () => {
     bridge = await startTestBridge();
     for (const id of ['a', 'b', 'c']) {
-      await request(bridge.runtime.app).post('/agent/demo/run').send(input(`list-${id}`, `r-${id}`));
+      await request(bridge.runtime.app)
+        .post('/agent/demo/run')
+        .send(input(`list-${id}`, `r-${id}`));
     }
     const page1 = await request(bridge.runtime.app).get('/threads?limit=2');
     expect(page1.status).toBe(200);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { concat, NEVER, Observable, of, Subject, throwError } from 'rxjs';
+import { concat, from, NEVER, Observable, Subject, throwError } from 'rxjs';
 import type { BaseEvent } from '@ag-ui/core';
 import { toAguiEvents } from '../../../src/bridge/to-agui-events.js';
 import type { AgentEvent } from '../../../src/protocol/agent-event.js';
@@ -11,12 +11,17 @@ function options(extra: Partial<Parameters<typeof toAguiEvents>[0]> = {}) {
   return { threadId: 't1', runId: 'r1', now: () => 1000, generateId: () => `id-${++id}`, ...extra };
 }
 
-const run = (agent$: Observable<AgentEvent>, extra = {}) => collectVerified(agent$.pipe(toAguiEvents(options(extra))));
-const field = (event: BaseEvent | undefined, name: string) => (event as unknown as Record<string, unknown>)[name];
+const agentEvents = (...events: AgentEvent[]): Observable<AgentEvent> => from(events);
+const run = (agent$: Observable<AgentEvent>, extra = {}) =>
+  collectVerified(agent$.pipe(toAguiEvents(options(extra))));
+const field = (event: BaseEvent | undefined, name: string) =>
+  (event as unknown as Record<string, unknown>)[name];
 
 describe('toAguiEvents lifecycle', () => {
   it('opens, streams and closes a text message between RUN_STARTED and RUN_FINISHED', async () => {
-    const events = await run(of<AgentEvent>({ type: 'text_delta', delta: 'Hel' }, { type: 'text_delta', delta: 'lo' }));
+    const events = await run(
+      agentEvents({ type: 'text_delta', delta: 'Hel' }, { type: 'text_delta', delta: 'lo' }),
+    );
     expect(typesOf(events)).toEqual([
       'RUN_STARTED',
       'TEXT_MESSAGE_START',
@@ -32,7 +37,7 @@ describe('toAguiEvents lifecycle', () => {
 
   it('starts a new message when the messageId changes and skips empty deltas', async () => {
     const events = await run(
-      of<AgentEvent>(
+      agentEvents(
         { type: 'text_delta', messageId: 'a', delta: 'one' },
         { type: 'text_delta', messageId: 'a', delta: '' },
         { type: 'text_delta', messageId: 'b', delta: 'two' },
@@ -52,7 +57,7 @@ describe('toAguiEvents lifecycle', () => {
 
   it('closes open text before a tool call, and closes a tool call the agent never ended', async () => {
     const events = await run(
-      of<AgentEvent>(
+      agentEvents(
         { type: 'text_delta', messageId: 'm', delta: 'calling' },
         { type: 'tool_call_start', toolCallId: 'c1', toolName: 'lookup', parentMessageId: 'm' },
         { type: 'tool_call_args', toolCallId: 'c1', delta: '{"id":1}' },
@@ -74,18 +79,29 @@ describe('toAguiEvents lifecycle', () => {
 
   it('ends an open tool call before its result', async () => {
     const events = await run(
-      of<AgentEvent>(
+      agentEvents(
         { type: 'tool_call_start', toolCallId: 'c1', toolName: 'lookup' },
         { type: 'tool_result', toolCallId: 'c1', content: '{"ok":true}', messageId: 'r' },
       ),
     );
-    expect(typesOf(events)).toEqual(['RUN_STARTED', 'TOOL_CALL_START', 'TOOL_CALL_END', 'TOOL_CALL_RESULT', 'RUN_FINISHED']);
-    expect(events[3]).toMatchObject({ toolCallId: 'c1', content: '{"ok":true}', messageId: 'r', role: 'tool' });
+    expect(typesOf(events)).toEqual([
+      'RUN_STARTED',
+      'TOOL_CALL_START',
+      'TOOL_CALL_END',
+      'TOOL_CALL_RESULT',
+      'RUN_FINISHED',
+    ]);
+    expect(events[3]).toMatchObject({
+      toolCallId: 'c1',
+      content: '{"ok":true}',
+      messageId: 'r',
+      role: 'tool',
+    });
   });
 
   it('maps state snapshots, JSON-Patch deltas, steps and custom events', async () => {
     const events = await run(
-      of<AgentEvent>(
+      agentEvents(
         { type: 'step_start', stepName: 'plan' },
         { type: 'state_snapshot', state: { n: 1 } },
         { type: 'state_patch', patch: [{ op: 'replace', path: '/n', value: 2 }] },
@@ -107,17 +123,35 @@ describe('toAguiEvents lifecycle', () => {
   });
 
   it('finishes steps the agent left open', async () => {
-    const events = await run(of<AgentEvent>({ type: 'step_start', stepName: 'a' }, { type: 'step_start', stepName: 'b' }));
-    expect(typesOf(events)).toEqual(['RUN_STARTED', 'STEP_STARTED', 'STEP_STARTED', 'STEP_FINISHED', 'STEP_FINISHED', 'RUN_FINISHED']);
+    const events = await run(
+      agentEvents({ type: 'step_start', stepName: 'a' }, { type: 'step_start', stepName: 'b' }),
+    );
+    expect(typesOf(events)).toEqual([
+      'RUN_STARTED',
+      'STEP_STARTED',
+      'STEP_STARTED',
+      'STEP_FINISHED',
+      'STEP_FINISHED',
+      'RUN_FINISHED',
+    ]);
     expect(events.slice(3, 5).map((e) => field(e, 'stepName'))).toEqual(['b', 'a']);
   });
 
   it('sums usage per provider and model on RUN_FINISHED', async () => {
     const events = await run(
-      of<AgentEvent>(
-        { type: 'usage', usage: { provider: 'p', model: 'm1', inputTokens: 10, outputTokens: 2, totalTokens: 12 } },
-        { type: 'usage', usage: { provider: 'p', model: 'm1', inputTokens: 5, outputTokens: 1, totalTokens: 6 } },
-        { type: 'usage', usage: { provider: 'p', model: 'm2', inputTokens: 1, outputTokens: 1, totalTokens: 2 } },
+      agentEvents(
+        {
+          type: 'usage',
+          usage: { provider: 'p', model: 'm1', inputTokens: 10, outputTokens: 2, totalTokens: 12 },
+        },
+        {
+          type: 'usage',
+          usage: { provider: 'p', model: 'm1', inputTokens: 5, outputTokens: 1, totalTokens: 6 },
+        },
+        {
+          type: 'usage',
+          usage: { provider: 'p', model: 'm2', inputTokens: 1, outputTokens: 1, totalTokens: 2 },
+        },
       ),
     );
     expect(field(events.at(-1), 'usage')).toEqual([
@@ -128,7 +162,11 @@ describe('toAguiEvents lifecycle', () => {
 
   it('puts the agent outcome and result on RUN_FINISHED', async () => {
     const events = await run(
-      of<AgentEvent>({ type: 'outcome', outcome: { type: 'success', pendingToolCallIds: ['c9'] }, result: { done: 1 } }),
+      agentEvents({
+        type: 'outcome',
+        outcome: { type: 'success', pendingToolCallIds: ['c9'] },
+        result: { done: 1 },
+      }),
     );
     expect(events.at(-1)).toMatchObject({
       type: 'RUN_FINISHED',
@@ -141,22 +179,32 @@ describe('toAguiEvents lifecycle', () => {
 describe('toAguiEvents with a misbehaving agent', () => {
   it('turns an exception mid-message into a closed message and RUN_ERROR with a generic message', async () => {
     const agent$ = concat(
-      of<AgentEvent>({ type: 'text_delta', delta: 'partial' }),
+      agentEvents({ type: 'text_delta', delta: 'partial' }),
       throwError(() => new Error('secret database password in stack')),
     );
     const events = await run(agent$);
-    expect(typesOf(events)).toEqual(['RUN_STARTED', 'TEXT_MESSAGE_START', 'TEXT_MESSAGE_CONTENT', 'TEXT_MESSAGE_END', 'RUN_ERROR']);
+    expect(typesOf(events)).toEqual([
+      'RUN_STARTED',
+      'TEXT_MESSAGE_START',
+      'TEXT_MESSAGE_CONTENT',
+      'TEXT_MESSAGE_END',
+      'RUN_ERROR',
+    ]);
     expect(events.at(-1)).toMatchObject({ code: 'INTERNAL_ERROR', message: 'Internal error' });
   });
 
   it('keeps the code and message of a bridge error', async () => {
     const events = await run(throwError(() => new LlmError('Upstream answered HTTP 500')));
-    expect(events.at(-1)).toMatchObject({ type: 'RUN_ERROR', code: 'LLM_ERROR', message: 'Upstream answered HTTP 500' });
+    expect(events.at(-1)).toMatchObject({
+      type: 'RUN_ERROR',
+      code: 'LLM_ERROR',
+      message: 'Upstream answered HTTP 500',
+    });
   });
 
   it('ends with RUN_ERROR on an error event and ignores whatever the agent emits after it', async () => {
     const events = await run(
-      of<AgentEvent>(
+      agentEvents(
         { type: 'tool_call_start', toolCallId: 'c1', toolName: 'x' },
         { type: 'error', code: 'TOOL_ERROR', message: 'tool broke' },
         { type: 'text_delta', delta: 'after the end' },
@@ -174,24 +222,30 @@ describe('toAguiEvents with a misbehaving agent', () => {
       subscriber.next({ type: 'text_delta', delta: 'too late' });
     });
     const events = await run(agent$);
-    expect(typesOf(events)).toEqual(['RUN_STARTED', 'TEXT_MESSAGE_START', 'TEXT_MESSAGE_CONTENT', 'TEXT_MESSAGE_END', 'RUN_FINISHED']);
+    expect(typesOf(events)).toEqual([
+      'RUN_STARTED',
+      'TEXT_MESSAGE_START',
+      'TEXT_MESSAGE_CONTENT',
+      'TEXT_MESSAGE_END',
+      'RUN_FINISHED',
+    ]);
   });
 
   it('refuses arguments for a tool call that is not open', async () => {
-    const events = await run(of<AgentEvent>({ type: 'tool_call_args', toolCallId: 'ghost', delta: '{}' }));
+    const events = await run(agentEvents({ type: 'tool_call_args', toolCallId: 'ghost', delta: '{}' }));
     expect(events.at(-1)).toMatchObject({ type: 'RUN_ERROR', code: 'INTERNAL_ERROR' });
   });
 
   it('refuses a tool call started twice and a step ended without starting', async () => {
     const twice = await run(
-      of<AgentEvent>(
+      agentEvents(
         { type: 'tool_call_start', toolCallId: 'c', toolName: 'x' },
         { type: 'tool_call_end', toolCallId: 'c' },
         { type: 'tool_call_start', toolCallId: 'c', toolName: 'x' },
       ),
     );
     expect(twice.at(-1)).toMatchObject({ type: 'RUN_ERROR' });
-    const step = await run(of<AgentEvent>({ type: 'step_end', stepName: 'nope' }));
+    const step = await run(agentEvents({ type: 'step_end', stepName: 'nope' }));
     expect(step.at(-1)).toMatchObject({ type: 'RUN_ERROR' });
   });
 
@@ -206,7 +260,13 @@ describe('toAguiEvents with a misbehaving agent', () => {
       };
     });
     const events = await run(concat(agent$, NEVER), { cancel$ });
-    expect(typesOf(events)).toEqual(['RUN_STARTED', 'TEXT_MESSAGE_START', 'TEXT_MESSAGE_CONTENT', 'TEXT_MESSAGE_END', 'RUN_FINISHED']);
+    expect(typesOf(events)).toEqual([
+      'RUN_STARTED',
+      'TEXT_MESSAGE_START',
+      'TEXT_MESSAGE_CONTENT',
+      'TEXT_MESSAGE_END',
+      'RUN_FINISHED',
+    ]);
     expect(events.at(-1)).toMatchObject({ outcome: { type: 'cancelled' } });
     expect(unsubscribed).toBe(true);
   });

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { eventsOf, openSse } from '../fixtures/sse-client.js';
+import { freshDatabaseUrl, signalGroup, startServerProcess } from '../fixtures/server-process.js';
+
+const input = (threadId: string, runId: string, content = 'hello') => ({
+  threadId,
+  runId,
+  messages: [{ id: `u-${runId}`, role: 'user', content }],
+  tools: [],
+  context: [],
+});
+
+describe('npm start', () => {
+  it('migrates a brand-new database, serves the demo agent, and drains on SIGTERM', async () => {
+    // A slow demo agent, so SIGTERM lands mid-run.
+    const server = await startServerProcess({ DATABASE_URL: freshDatabaseUrl(), BRIDGE_DEMO_DELAY_MS: '200', LOG_LEVEL: 'info' });
+    const info = (await (await fetch(`${server.url}/info`)).json()) as { agents: Record<string, unknown> };
+    expect(Object.keys(info.agents)).toContain('demo');
+
+    const sse = openSse(`${server.url}/agent/demo/run`, input('drain', 'r1'));
+    await sse.waitFor((frames) => eventsOf(frames).some((e) => e.type === 'TEXT_MESSAGE_CONTENT'));
+    signalGroup(server, 'SIGTERM');
+    const events = eventsOf(await sse.ended);
+    expect(events.at(-1)).toMatchObject({ type: 'RUN_FINISHED', outcome: { type: 'cancelled' } });
+    // npm itself dies of the signal; the server drained and logged no failure.
+    expect([0, 'SIGTERM']).toContain(await server.exited);
+    expect(server.output()).toContain('draining');
+    expect(server.output()).not.toContain('shutdown failed');
+  }, 60_000);
+
+  it('ends a run orphaned by SIGKILL with RUN_ERROR on the next start, and the thread runs again', async () => {
+    const databaseUrl = freshDatabaseUrl();
+    const first = await startServerProcess({ DATABASE_URL: databaseUrl, BRIDGE_DEMO_DELAY_MS: '200' });
+    const sse = openSse(`${first.url}/agent/demo/run`, input('orphan', 'r1'));
+    const seen = await sse.waitFor((frames) => eventsOf(frames).some((e) => e.type === 'TEXT_MESSAGE_CONTENT'));
+    const seenCount = seen.length;
+    signalGroup(first, 'SIGKILL');
+    await first.exited;
+
+    const second = await startServerProcess({ DATABASE_URL: databaseUrl, BRIDGE_DEMO_DELAY_MS: '0' });
+    try {
+      const logged = (await (await fetch(`${second.url}/threads/orphan/events`)).json()) as {
+        events: { seq: number; event: { type: string; code?: string } }[];
+      };
+      // Every event the client saw was logged before it was sent.
+      expect(logged.events.length).toBeGreaterThanOrEqual(seenCount);
+      expect(logged.events.at(-1)?.event).toMatchObject({ type: 'RUN_ERROR', code: 'INTERNAL_ERROR' });
+      const summary = (await (await fetch(`${second.url}/threads/orphan`)).json()) as { status: string };
+      expect(summary.status).toBe('idle');
+      const again = await openSse(`${second.url}/agent/demo/run`, input('orphan', 'r2')).ended;
+      expect(eventsOf(again).at(-1)?.type).toBe('RUN_FINISHED');
+    } finally {
+      signalGroup(second, 'SIGTERM');
+      await second.exited;
+    }
+  }, 60_000);
+});
