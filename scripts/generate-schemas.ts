@@ -37,9 +37,13 @@ if (process.argv.includes('--check')) {
     const target = path.join(dir, file);
     return !existsSync(target) || readFileSync(target, 'utf8') !== text;
   });
-  const extra = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json') && !expected.has(f)) : [];
+  const extra = existsSync(dir)
+    ? readdirSync(dir).filter((f) => f.endsWith('.json') && !expected.has(f))
+    : [];
   if (stale.length > 0 || extra.length > 0) {
-    console.error(`schemas/ is out of date (${[...stale.map(([f]) => f), ...extra].join(', ')}): run npm run schemas`);
+    console.error(
+      `schemas/ is out of date (${[...stale.map(([f]) => f), ...extra].join(', ')}): run npm run schemas`,
+    );
     process.exit(1);
   }
 } else {

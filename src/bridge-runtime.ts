@@ -4,7 +4,9 @@ import type { Express } from 'express';
 import { pino, type Logger } from 'pino';
 import { createAgentRegistry, type AgentRegistry } from './agents/agent-registry.js';
 import type { Agent } from './agents/agent.js';
+import { loadAgentsFile } from './agents/agents-file.js';
 import { createDemoAgent } from './agents/demo/demo-agent.js';
+import { createLlmAgent } from './agents/llm-agent.js';
 import { createApp } from './app.js';
 import type { Config } from './config.js';
 import { recoverOrphanedRuns } from './runs/recover-orphaned-runs.js';
@@ -38,7 +40,7 @@ export async function createBridgeRuntime(
   await recoverOrphanedRuns({ store, logger, now: Date.now });
   const agents = createAgentRegistry([
     createDemoAgent({ delayMs: config.BRIDGE_DEMO_DELAY_MS }),
-    ...loadFileAgents(config, options.env ?? process.env),
+    ...(await loadFileAgents(config, options.env ?? process.env)),
     ...(options.extraAgents ?? []),
   ]);
   const runs = createRunService({ agents, store, logger, now: Date.now, generateId: randomUUID });
@@ -64,9 +66,16 @@ export async function createBridgeRuntime(
   };
 }
 
-function loadFileAgents(config: Config, env: Record<string, string | undefined>): Agent[] {
+/** LLM agents of `BRIDGE_AGENTS_FILE` (or ./agents.yaml when present); a bad file stops the start. */
+async function loadFileAgents(config: Config, env: Record<string, string | undefined>): Promise<Agent[]> {
   const file = config.BRIDGE_AGENTS_FILE ?? (existsSync('./agents.yaml') ? './agents.yaml' : undefined);
   if (!file) return [];
-  void env;
-  return [];
+  const { agents } = await loadAgentsFile(file);
+  return agents.map((definition) =>
+    createLlmAgent(definition, {
+      env,
+      requestTimeoutMs: config.BRIDGE_LLM_TIMEOUT_MS,
+      maxRetries: config.BRIDGE_LLM_MAX_RETRIES,
+    }),
+  );
 }

@@ -24,6 +24,10 @@ export const ConfigSchema = z
     BRIDGE_SSE_KEEPALIVE_MS: z.coerce.number().int().positive().default(15_000),
     /** Milliseconds the demo agent pauses between streamed pieces (0 streams at full speed). */
     BRIDGE_DEMO_DELAY_MS: z.coerce.number().int().min(0).default(40),
+    /** Milliseconds an LLM request may take to answer, and may stay silent between streamed chunks. */
+    BRIDGE_LLM_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
+    /** Retries of a failed LLM request (connection errors, 429, 5xx) before LLM_ERROR. */
+    BRIDGE_LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(1),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((config, ctx) => {

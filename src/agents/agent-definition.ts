@@ -46,7 +46,12 @@ export const AgentDefinitionSchema = z
   .superRefine((agent, ctx) => {
     reportDuplicates(
       agent.tools.map((tool) => tool.name),
-      (name, index) => ctx.addIssue({ code: 'custom', path: ['tools', index, 'name'], message: `Duplicate tool name "${name}"` }),
+      (name, index) =>
+        ctx.addIssue({
+          code: 'custom',
+          path: ['tools', index, 'name'],
+          message: `Duplicate tool name "${name}"`,
+        }),
     );
   });
 
@@ -56,7 +61,12 @@ export const AgentsFileSchema = z
   .superRefine((file, ctx) => {
     reportDuplicates(
       file.agents.map((agent) => agent.id),
-      (id, index) => ctx.addIssue({ code: 'custom', path: ['agents', index, 'id'], message: `Duplicate agent id "${id}"` }),
+      (id, index) =>
+        ctx.addIssue({
+          code: 'custom',
+          path: ['agents', index, 'id'],
+          message: `Duplicate agent id "${id}"`,
+        }),
     );
   });
 

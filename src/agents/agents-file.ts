@@ -29,7 +29,7 @@ export async function loadAgentsFile(path: string): Promise<AgentsFile> {
 
 /** Parses and validates agents-file YAML text; `fileName` only labels the error messages. */
 export function parseAgentsFile(text: string, fileName: string): AgentsFile {
-  const document = parseDocument(text, { prettyErrors: false });
+  const document = parseDocument(text);
   if (document.errors.length > 0) {
     throw new AgentsFileError(document.errors.map((error) => `${fileName}: ${describeYamlError(error)}`));
   }
@@ -40,9 +40,14 @@ export function parseAgentsFile(text: string, fileName: string): AgentsFile {
   return result.data;
 }
 
-function describeYamlError(error: { message: string; linePos?: [{ line: number; col: number }, ...unknown[]] }): string {
+function describeYamlError(error: {
+  message: string;
+  linePos?: [{ line: number; col: number }, ...unknown[]];
+}): string {
+  // The library appends the position and a source excerpt to the message; keep one line, position first.
+  const reason = (error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:$/, '');
   const position = error.linePos?.[0];
-  return position ? `line ${position.line}, column ${position.col}: ${error.message}` : error.message;
+  return position ? `line ${position.line}, column ${position.col}: ${reason}` : reason;
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {

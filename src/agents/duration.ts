@@ -12,7 +12,9 @@ export function isDuration(text: string): boolean {
 export function parseDuration(text: string): number {
   const match = DURATION_PATTERN.exec(text);
   if (!match) {
-    throw new RangeError(`Invalid duration "${text}": expected a positive whole number followed by s, m, h or d`);
+    throw new RangeError(
+      `Invalid duration "${text}": expected a positive whole number followed by s, m, h or d`,
+    );
   }
   const [, amount, unit] = match as unknown as [string, string, keyof typeof UNIT_MS];
   const ms = Number(amount) * UNIT_MS[unit];

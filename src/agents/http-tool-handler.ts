@@ -25,7 +25,10 @@ export const DEFAULT_TOOL_TIMEOUT_MS = 30_000;
 const MAX_BODY_IN_ERROR = 200;
 
 /** A ToolHandler that POSTs `{ toolCallId, threadId, runId, name, args }` to the configured URL and returns its JSON answer. */
-export function createHttpToolHandler(config: HttpToolHandlerConfig, deps: HttpToolHandlerDeps = {}): ToolHandler {
+export function createHttpToolHandler(
+  config: HttpToolHandlerConfig,
+  deps: HttpToolHandlerDeps = {},
+): ToolHandler {
   const fetchFn = deps.fetch ?? fetch;
   const timeoutMs = config.timeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS;
   return async (call) => {
@@ -36,11 +39,18 @@ export function createHttpToolHandler(config: HttpToolHandlerConfig, deps: HttpT
       const response = await fetchFn(config.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/json' },
-        body: JSON.stringify({ toolCallId: call.toolCallId, threadId: call.threadId, runId: call.runId, name: call.name, args: args.value }),
+        body: JSON.stringify({
+          toolCallId: call.toolCallId,
+          threadId: call.threadId,
+          runId: call.runId,
+          name: call.name,
+          args: args.value,
+        }),
         signal: AbortSignal.any([call.signal, timeout]),
       });
       const text = await response.text();
-      if (!response.ok) return errorResult(`Tool ${call.name} failed: HTTP ${response.status} ${excerpt(text)}`.trimEnd());
+      if (!response.ok)
+        return errorResult(`Tool ${call.name} failed: HTTP ${response.status} ${excerpt(text)}`.trimEnd());
       const answer = parseJson(text);
       if (!answer.ok) return errorResult(`Tool ${call.name} failed: its answer is not JSON`);
       return JSON.stringify(answer.value);

@@ -54,12 +54,16 @@ export function createLlmAgent(definition: AgentDefinition, deps: LlmAgentDeps):
       maxRetries: deps.maxRetries ?? 1,
       organization: null,
       project: null,
+      // The SDK would write to the console, raw stream content included; failures reach the bridge's log as LlmError causes.
+      logLevel: 'off',
       ...(deps.fetch ? { fetch: deps.fetch } : {}),
     }),
     provider: providerOf(baseURL),
     secrets: apiKey ? [apiKey] : [],
     idleTimeoutMs: timeout,
-    handlers: new Map(definition.tools.map((t) => [t.name, createHttpToolHandler(t.handler, { fetch: deps.fetch })])),
+    handlers: new Map(
+      definition.tools.map((t) => [t.name, createHttpToolHandler(t.handler, { fetch: deps.fetch })]),
+    ),
   };
   return {
     id: definition.id,
@@ -75,7 +79,12 @@ export function llmAgentCapabilities(definition: AgentDefinition): AgentCapabili
   return {
     identity: { name: definition.name, description: definition.description, type: 'openai-chat-completions' },
     transport: { streaming: true },
-    tools: { supported: true, items: definition.tools.map(toAgUiTool), parallelCalls: true, clientProvided: true },
+    tools: {
+      supported: true,
+      items: definition.tools.map(toAgUiTool),
+      parallelCalls: true,
+      clientProvided: true,
+    },
     execution: { maxIterations: definition.maxIterations },
     custom: { tokenUsage: true },
   };
@@ -123,12 +132,27 @@ async function runLoop(
     const turn = await streamChatTurn(
       setup.client,
       { model: definition.model, messages, tools },
-      { signal, emit, messageId: context.generateId(), provider: setup.provider, idleTimeoutMs: setup.idleTimeoutMs, secrets: setup.secrets },
+      {
+        signal,
+        emit,
+        messageId: context.generateId(),
+        provider: setup.provider,
+        idleTimeoutMs: setup.idleTimeoutMs,
+        secrets: setup.secrets,
+      },
     );
     if (turn === null || signal.aborted) return;
     messages.push(assistantParam(turn));
     if (turn.toolCalls.length === 0) return;
-    const pending = await runToolCalls(turn.toolCalls, { setup, context, signal, emit, messages, backendByName });
+    const pending = await runToolCalls(turn.toolCalls, {
+      setup,
+      context,
+      signal,
+      emit,
+      messages,
+      backendByName,
+      frontendNames,
+    });
     if (signal.aborted) return;
     if (pending.length > 0) {
       emit({ type: 'outcome', outcome: { type: 'success', pendingToolCallIds: pending } });
@@ -145,6 +169,7 @@ interface ToolRound {
   emit: (event: AgentEvent) => void;
   messages: ChatCompletionMessageParam[];
   backendByName: Map<string, ToolDefinition>;
+  frontendNames: Set<string>;
 }
 
 /**
@@ -158,7 +183,7 @@ async function runToolCalls(calls: AssistantToolCall[], round: ToolRound): Promi
     const tool = round.backendByName.get(call.name);
     // Frontend tools are never executed here. Approval-gated tools are reported the same way for now;
     // the interrupts work turns them into an interrupt outcome.
-    if (!tool && isFrontendTool(call.name, round.context)) pending.push(call.id);
+    if (!tool && round.frontendNames.has(call.name)) pending.push(call.id);
     else if (tool?.approval === 'always') pending.push(call.id);
     else results.push({ call, result: execute(call, tool, round) });
   }
@@ -171,16 +196,23 @@ async function runToolCalls(calls: AssistantToolCall[], round: ToolRound): Promi
   return pending;
 }
 
-function execute(call: AssistantToolCall, tool: ToolDefinition | undefined, round: ToolRound): Promise<string> {
+function execute(
+  call: AssistantToolCall,
+  tool: ToolDefinition | undefined,
+  round: ToolRound,
+): Promise<string> {
   const handler = tool && round.setup.handlers.get(tool.name);
   // The model invented a tool name: tell it so and let it recover, rather than failing the run.
   if (!handler) return Promise.resolve(JSON.stringify({ error: `Unknown tool ${call.name}` }));
   const { threadId, runId } = round.context;
-  return handler({ toolCallId: call.id, threadId, runId, name: call.name, arguments: call.arguments, signal: round.signal });
-}
-
-function isFrontendTool(name: string, context: AgentRunContext): boolean {
-  return (context.input.tools ?? []).some((t) => t.name === name);
+  return handler({
+    toolCallId: call.id,
+    threadId,
+    runId,
+    name: call.name,
+    arguments: call.arguments,
+    signal: round.signal,
+  });
 }
 
 function assistantParam(turn: AssistantTurn): ChatCompletionMessageParam {
@@ -189,7 +221,12 @@ function assistantParam(turn: AssistantTurn): ChatCompletionMessageParam {
     type: 'function' as const,
     function: { name: c.name, arguments: c.arguments },
   }));
-  return { role: 'assistant', content: turn.content, ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}) };
+  return {
+    role: 'assistant',
+    // Same shape as history replayed by toOpenAiMessages: no text beside tool calls is null, not ''.
+    content: turn.content === '' && toolCalls.length > 0 ? null : turn.content,
+    ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
+  };
 }
 
 function toAgUiTool(tool: ToolDefinition): Tool {

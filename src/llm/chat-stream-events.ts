@@ -24,7 +24,9 @@ const ChunkUsageSchema = z.object({
   prompt_tokens: z.number(),
   completion_tokens: z.number(),
   total_tokens: z.number().nullish(),
-  prompt_tokens_details: z.object({ cached_tokens: z.number().nullish(), cache_write_tokens: z.number().nullish() }).nullish(),
+  prompt_tokens_details: z
+    .object({ cached_tokens: z.number().nullish(), cache_write_tokens: z.number().nullish() })
+    .nullish(),
   completion_tokens_details: z.object({ reasoning_tokens: z.number().nullish() }).nullish(),
 });
 const ChunkSchema = z.object({
@@ -64,8 +66,11 @@ export interface ChatStreamOptions {
  * arrive, and resolves to the assembled turn; a malformed chunk or a stream that ends before the
  * model finished rejects with LlmError.
  */
-export async function chatStreamEvents(chunks: AsyncIterable<unknown>, options: ChatStreamOptions): Promise<AssistantTurn> {
-  const turn = createTurnBuilder(options);
+export async function chatStreamEvents(
+  chunks: AsyncIterable<unknown>,
+  options: ChatStreamOptions,
+): Promise<AssistantTurn> {
+  const turn = new TurnBuilder(options);
   for await (const raw of chunks) {
     const parsed = ChunkSchema.safeParse(raw);
     if (!parsed.success) throw new LlmError('The LLM endpoint sent a malformed stream chunk', parsed.error);
@@ -75,27 +80,57 @@ export async function chatStreamEvents(chunks: AsyncIterable<unknown>, options: 
 }
 
 type Chunk = z.infer<typeof ChunkSchema>;
+type ToolCallDelta = z.infer<typeof ToolCallDeltaSchema>;
 
-function createTurnBuilder({ messageId, provider, emit }: ChatStreamOptions) {
-  const calls = new Map<number, AssistantToolCall>();
-  let content = '';
-  let finishReason: string | undefined;
-  let usage: Usage | undefined;
+/** Accumulates one turn's chunks, emitting as it goes. */
+class TurnBuilder {
+  private readonly calls = new Map<number, AssistantToolCall>();
+  private content = '';
+  private finishReason: string | undefined;
+  private usage: Usage | undefined;
 
-  const addText = (delta: string | null | undefined): void => {
+  constructor(private readonly options: ChatStreamOptions) {}
+
+  add(chunk: Chunk): void {
+    // Only choice 0 is read: the bridge never asks for n > 1.
+    const choice = chunk.choices?.find((c) => (c.index ?? 0) === 0);
+    this.addText(choice?.delta?.content);
+    this.addText(choice?.delta?.refusal);
+    for (const delta of choice?.delta?.tool_calls ?? []) this.addToolCall(delta);
+    if (choice?.finish_reason) this.finishReason = choice.finish_reason;
+    if (chunk.usage) this.usage = toUsage(chunk.usage, this.options.provider, chunk.model ?? undefined);
+  }
+
+  finish(): AssistantTurn {
+    const { messageId, emit } = this.options;
+    // Without a finish_reason the connection was cut short: treating a partial answer as complete would hide it.
+    if (this.finishReason === undefined) {
+      throw new LlmError('The LLM stream ended before the model finished its answer');
+    }
+    const toolCalls = [...this.calls.entries()].sort(([a], [b]) => a - b).map(([, call]) => call);
+    for (const call of toolCalls) emit({ type: 'tool_call_end', toolCallId: call.id });
+    if (this.content !== '') emit({ type: 'text_end', messageId });
+    if (this.usage) emit({ type: 'usage', usage: this.usage });
+    const usage = this.usage ? { usage: this.usage } : {};
+    return { messageId, content: this.content, toolCalls, finishReason: this.finishReason, ...usage };
+  }
+
+  private addText(delta: string | null | undefined): void {
     if (!delta) return;
-    content += delta;
-    emit({ type: 'text_delta', messageId, delta });
-  };
-  const addToolCall = (delta: z.infer<typeof ToolCallDeltaSchema>): void => {
-    let call = calls.get(delta.index);
+    this.content += delta;
+    this.options.emit({ type: 'text_delta', messageId: this.options.messageId, delta });
+  }
+
+  private addToolCall(delta: ToolCallDelta): void {
+    const { messageId, emit } = this.options;
+    let call = this.calls.get(delta.index);
     if (!call) {
       const name = delta.function?.name;
       if (!delta.id || !name) {
         throw new LlmError(`The LLM endpoint streamed tool call #${delta.index} without an id and name`);
       }
       call = { id: delta.id, name, arguments: '' };
-      calls.set(delta.index, call);
+      this.calls.set(delta.index, call);
       emit({ type: 'tool_call_start', toolCallId: call.id, toolName: name, parentMessageId: messageId });
     }
     const args = delta.function?.arguments;
@@ -103,28 +138,7 @@ function createTurnBuilder({ messageId, provider, emit }: ChatStreamOptions) {
       call.arguments += args;
       emit({ type: 'tool_call_args', toolCallId: call.id, delta: args });
     }
-  };
-
-  return {
-    add(chunk: Chunk): void {
-      // Only choice 0 is read: the bridge never asks for n > 1.
-      const choice = chunk.choices?.find((c) => (c.index ?? 0) === 0);
-      addText(choice?.delta?.content);
-      addText(choice?.delta?.refusal);
-      for (const delta of choice?.delta?.tool_calls ?? []) addToolCall(delta);
-      if (choice?.finish_reason) finishReason = choice.finish_reason;
-      if (chunk.usage) usage = toUsage(chunk.usage, provider, chunk.model ?? undefined);
-    },
-    finish(): AssistantTurn {
-      // Without a finish_reason the connection was cut short: treating a partial answer as complete would hide it.
-      if (finishReason === undefined) throw new LlmError('The LLM stream ended before the model finished its answer');
-      const toolCalls = [...calls.entries()].sort(([a], [b]) => a - b).map(([, call]) => call);
-      for (const call of toolCalls) emit({ type: 'tool_call_end', toolCallId: call.id });
-      if (content !== '') emit({ type: 'text_end', messageId });
-      if (usage) emit({ type: 'usage', usage });
-      return { messageId, content, toolCalls, finishReason, ...(usage ? { usage } : {}) };
-    },
-  };
+  }
 }
 
 function toUsage(raw: z.infer<typeof ChunkUsageSchema>, provider: string, model: string | undefined): Usage {

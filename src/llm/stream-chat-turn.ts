@@ -1,5 +1,8 @@
 import type OpenAI from 'openai';
-import type { ChatCompletionFunctionTool, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import type {
+  ChatCompletionFunctionTool,
+  ChatCompletionMessageParam,
+} from 'openai/resources/chat/completions';
 import { LlmError } from '../protocol/bridge-error.js';
 import { chatStreamEvents, type AssistantTurn, type ChatStreamOptions } from './chat-stream-events.js';
 import { toLlmError } from './to-llm-error.js';
@@ -44,7 +47,10 @@ export async function streamChatTurn(
       },
       { signal },
     );
-    return await chatStreamEvents(withIdleTimeout(stream, options.idleTimeoutMs, () => idle.abort()), options);
+    return await chatStreamEvents(
+      withIdleTimeout(stream, options.idleTimeoutMs, () => idle.abort()),
+      options,
+    );
   } catch (error) {
     // An aborted SDK stream ends quietly or throws an abort error; which signal fired decides what it means.
     if (options.signal.aborted) return null;
@@ -55,7 +61,11 @@ export async function streamChatTurn(
   }
 }
 
-async function* withIdleTimeout<T>(source: AsyncIterable<T>, ms: number, onIdle: () => void): AsyncGenerator<T> {
+async function* withIdleTimeout<T>(
+  source: AsyncIterable<T>,
+  ms: number,
+  onIdle: () => void,
+): AsyncGenerator<T> {
   let timer = setTimeout(onIdle, ms);
   try {
     for await (const item of source) {

@@ -20,7 +20,10 @@ const MISSING_RESULT = JSON.stringify({ error: 'No result was provided for this 
  * Converts an AG-UI conversation to chat-completions messages, system prompt first; each assistant
  * tool call is followed by its tool message (a placeholder when unanswered), as the API requires.
  */
-export function toOpenAiMessages(messages: Message[], preamble: ConversationPreamble = {}): ChatCompletionMessageParam[] {
+export function toOpenAiMessages(
+  messages: Message[],
+  preamble: ConversationPreamble = {},
+): ChatCompletionMessageParam[] {
   const answers = new Map<string, ToolMessage>();
   for (const message of messages) if (message.role === 'tool') answers.set(message.toolCallId, message);
   const result: ChatCompletionMessageParam[] = [];
@@ -51,7 +54,9 @@ export function toOpenAiMessages(messages: Message[], preamble: ConversationPrea
 function systemText({ systemPrompt, context }: ConversationPreamble): string {
   const parts = systemPrompt ? [systemPrompt] : [];
   if (context && context.length > 0) {
-    parts.push(['Context from the application:', ...context.map((c) => `- ${c.description}: ${c.value}`)].join('\n'));
+    parts.push(
+      ['Context from the application:', ...context.map((c) => `- ${c.description}: ${c.value}`)].join('\n'),
+    );
   }
   return parts.join('\n\n');
 }
@@ -61,20 +66,30 @@ type Content = string | Array<{ type: string; text?: string }>;
 function userContent(content: Content): string | ChatCompletionContentPartText[] {
   if (typeof content === 'string') return content;
   // Only text is forwarded: media parts need per-provider handling the bridge does not do yet.
-  return content.flatMap((part) => (part.type === 'text' && part.text !== undefined ? [{ type: 'text', text: part.text }] : []));
+  return content.flatMap((part) =>
+    part.type === 'text' && part.text !== undefined ? [{ type: 'text', text: part.text }] : [],
+  );
 }
 
 function textOf(content: Content): string {
   return typeof content === 'string' ? content : content.map((part) => part.text ?? '').join('');
 }
 
-function assistantMessage(message: Extract<Message, { role: 'assistant' }>): ChatCompletionAssistantMessageParam {
+function assistantMessage(
+  message: Extract<Message, { role: 'assistant' }>,
+): ChatCompletionAssistantMessageParam {
   const calls = message.toolCalls ?? [];
   return {
     role: 'assistant',
     content: message.content ?? (calls.length > 0 ? null : ''),
     ...(calls.length > 0
-      ? { tool_calls: calls.map((c) => ({ id: c.id, type: 'function' as const, function: { ...c.function } })) }
+      ? {
+          tool_calls: calls.map((c) => ({
+            id: c.id,
+            type: 'function' as const,
+            function: { ...c.function },
+          })),
+        }
       : {}),
   };
 }

@@ -11,11 +11,20 @@ export const ORPHANED_RUN_MESSAGE = 'The worker running this run died before it 
  * gets a `RUN_ERROR` (INTERNAL_ERROR) in its thread's log and the thread accepts new runs again.
  * Single-process mode only: with several instances a running run may belong to a live peer.
  */
-export async function recoverOrphanedRuns(deps: { store: BridgeStore; logger: Logger; now: () => number }): Promise<number> {
+export async function recoverOrphanedRuns(deps: {
+  store: BridgeStore;
+  logger: Logger;
+  now: () => number;
+}): Promise<number> {
   const { store, logger, now } = deps;
   const orphans = await store.threads.runningRuns();
   for (const { threadId, runId } of orphans) {
-    const event = { type: EventType.RUN_ERROR, code: 'INTERNAL_ERROR', message: ORPHANED_RUN_MESSAGE, timestamp: now() };
+    const event = {
+      type: EventType.RUN_ERROR,
+      code: 'INTERNAL_ERROR',
+      message: ORPHANED_RUN_MESSAGE,
+      timestamp: now(),
+    };
     const seq = (await store.events.lastSeq(threadId)) + 1;
     await store.events.append(threadId, [{ seq, runId, type: event.type, json: JSON.stringify(event) }]);
     const thread = await store.threads.get(threadId);

@@ -13,7 +13,11 @@ const input = (threadId: string, runId: string, content = 'hello') => ({
 describe('npm start', () => {
   it('migrates a brand-new database, serves the demo agent, and drains on SIGTERM', async () => {
     // A slow demo agent, so SIGTERM lands mid-run.
-    const server = await startServerProcess({ DATABASE_URL: freshDatabaseUrl(), BRIDGE_DEMO_DELAY_MS: '200', LOG_LEVEL: 'info' });
+    const server = await startServerProcess({
+      DATABASE_URL: freshDatabaseUrl(),
+      BRIDGE_DEMO_DELAY_MS: '200',
+      LOG_LEVEL: 'info',
+    });
     const info = (await (await fetch(`${server.url}/info`)).json()) as { agents: Record<string, unknown> };
     expect(Object.keys(info.agents)).toContain('demo');
 
@@ -32,7 +36,9 @@ describe('npm start', () => {
     const databaseUrl = freshDatabaseUrl();
     const first = await startServerProcess({ DATABASE_URL: databaseUrl, BRIDGE_DEMO_DELAY_MS: '200' });
     const sse = openSse(`${first.url}/agent/demo/run`, input('orphan', 'r1'));
-    const seen = await sse.waitFor((frames) => eventsOf(frames).some((e) => e.type === 'TEXT_MESSAGE_CONTENT'));
+    const seen = await sse.waitFor((frames) =>
+      eventsOf(frames).some((e) => e.type === 'TEXT_MESSAGE_CONTENT'),
+    );
     const seenCount = seen.length;
     signalGroup(first, 'SIGKILL');
     await first.exited;

@@ -41,7 +41,10 @@ export function createPrismaThreadStore(prisma: BridgePrismaClient): ThreadStore
     },
 
     async runningRuns() {
-      const rows = await prisma.run.findMany({ where: { status: 'running' }, select: { id: true, threadId: true } });
+      const rows = await prisma.run.findMany({
+        where: { status: 'running' },
+        select: { id: true, threadId: true },
+      });
       return rows.map((r) => ({ threadId: r.threadId, runId: r.id }));
     },
 

@@ -65,24 +65,41 @@ describe('agents file validation', () => {
       approvalTtl: '15m',
     });
     expect(assistant?.maxIterations).toBe(5);
-    expect(minimal).toEqual({ id: 'minimal', name: 'Minimal', description: 'Only what is required', model: 'llama3', maxIterations: 8, tools: [] });
+    expect(minimal).toEqual({
+      id: 'minimal',
+      name: 'Minimal',
+      description: 'Only what is required',
+      model: 'llama3',
+      maxIterations: 8,
+      tools: [],
+    });
   });
 
   it('defaults a tool to approval never and an empty object schema', () => {
     const { agents } = parseAgentsFile(
-      goodWith('        parameters: { type: object, properties: { id: { type: string } }, required: [id] }\n        handler: { type: http, url: "http://127.0.0.1:9000/tools/lookup_order" }\n        approval: never\n', '        handler: { type: http, url: "http://127.0.0.1:9000/tools/lookup_order" }\n'),
+      goodWith(
+        '        parameters: { type: object, properties: { id: { type: string } }, required: [id] }\n        handler: { type: http, url: "http://127.0.0.1:9000/tools/lookup_order" }\n        approval: never\n',
+        '        handler: { type: http, url: "http://127.0.0.1:9000/tools/lookup_order" }\n',
+      ),
       'agents.yaml',
     );
-    expect(agents[0]?.tools[0]).toMatchObject({ approval: 'never', parameters: { type: 'object', properties: {} } });
+    expect(agents[0]?.tools[0]).toMatchObject({
+      approval: 'never',
+      parameters: { type: 'object', properties: {} },
+    });
   });
 
   it('names the file and the field path of a bad enum value', () => {
     const error = errorOf(goodWith('approval: always', 'approval: sometimes'));
-    expect(error.message).toBe('agents.yaml: agents[0].tools[1].approval: Invalid option: expected one of "never"|"always"');
+    expect(error.message).toBe(
+      'agents.yaml: agents[0].tools[1].approval: Invalid option: expected one of "never"|"always"',
+    );
   });
 
   it('lists every bad field, one line each', () => {
-    const error = errorOf(goodWith('maxIterations: 5', 'maxIterations: 0').replace('approvalTtl: 15m', 'approvalTtl: 15 minutes'));
+    const error = errorOf(
+      goodWith('maxIterations: 5', 'maxIterations: 0').replace('approvalTtl: 15m', 'approvalTtl: 15 minutes'),
+    );
     expect(error.problems).toEqual([
       expect.stringMatching(/^agents\.yaml: agents\[0\]\.maxIterations: /),
       expect.stringMatching(/^agents\.yaml: agents\[0\]\.tools\[1\]\.approvalTtl: Invalid duration/),
@@ -93,10 +110,30 @@ describe('agents file validation', () => {
   it.each([
     ['a non URL-safe id', 'id: assistant', 'id: my agent', 'agents[0].id: Invalid id'],
     ['a missing model', '    model: gpt-4o-mini\n', '', 'agents[0].model: Invalid input'],
-    ['a handler that is not http', 'type: http, url: "http://127.0.0.1:9000/tools/lookup_order"', 'type: grpc, url: "http://127.0.0.1:9000/x"', 'agents[0].tools[0].handler.type: Invalid input'],
-    ['a handler URL that is not http(s)', '"http://127.0.0.1:9000/tools/lookup_order"', '"ftp://127.0.0.1/x"', 'agents[0].tools[0].handler.url: Invalid URL'],
-    ['parameters that are not an object schema', 'parameters: { type: object, properties: { id: { type: string } }, required: [id] }\n        handler: { type: http, url: "http://127.0.0.1:9000/tools/lookup_order" }', 'parameters: { type: string }\n        handler: { type: http, url: "http://127.0.0.1:9000/tools/lookup_order" }', 'agents[0].tools[0].parameters.type: Invalid input'],
-    ['a misspelt key', 'approval: always', 'aproval: always', 'agents[0].tools[1]: Unrecognized key: "aproval"'],
+    [
+      'a handler that is not http',
+      'type: http, url: "http://127.0.0.1:9000/tools/lookup_order"',
+      'type: grpc, url: "http://127.0.0.1:9000/x"',
+      'agents[0].tools[0].handler.type: Invalid input',
+    ],
+    [
+      'a handler URL that is not http(s)',
+      '"http://127.0.0.1:9000/tools/lookup_order"',
+      '"ftp://127.0.0.1/x"',
+      'agents[0].tools[0].handler.url: Invalid URL',
+    ],
+    [
+      'parameters that are not an object schema',
+      'parameters: { type: object, properties: { id: { type: string } }, required: [id] }\n        handler: { type: http, url: "http://127.0.0.1:9000/tools/lookup_order" }',
+      'parameters: { type: string }\n        handler: { type: http, url: "http://127.0.0.1:9000/tools/lookup_order" }',
+      'agents[0].tools[0].parameters.type: Invalid input',
+    ],
+    [
+      'a misspelt key',
+      'approval: always',
+      'aproval: always',
+      'agents[0].tools[1]: Unrecognized key: "aproval"',
+    ],
   ])('rejects %s', (_label, search, replacement, expected) => {
     expect(errorOf(goodWith(search, replacement)).message).toContain(`agents.yaml: ${expected}`);
   });
@@ -117,7 +154,9 @@ describe('agents file validation', () => {
   });
 
   it('rejects duplicate YAML keys', () => {
-    expect(errorOf('agents: []\nagents: []\n').message).toBe('agents.yaml: line 2, column 1: Map keys must be unique');
+    expect(errorOf('agents: []\nagents: []\n').message).toBe(
+      'agents.yaml: line 2, column 1: Map keys must be unique',
+    );
   });
 
   it('rejects an empty file', () => {

@@ -21,13 +21,21 @@ const chunk = (delta: Record<string, unknown>, finish_reason: string | null = nu
 
 async function read(chunks: unknown[]): Promise<{ turn: AssistantTurn; events: AgentEvent[] }> {
   const events: AgentEvent[] = [];
-  const turn = await chatStreamEvents(chunksOf(chunks), { messageId: 'm1', provider: 'test', emit: (e) => events.push(e) });
+  const turn = await chatStreamEvents(chunksOf(chunks), {
+    messageId: 'm1',
+    provider: 'test',
+    emit: (e) => events.push(e),
+  });
   return { turn, events };
 }
 
 async function readError(chunks: unknown[]): Promise<{ error: unknown; events: AgentEvent[] }> {
   const events: AgentEvent[] = [];
-  const error: unknown = await chatStreamEvents(chunksOf(chunks), { messageId: 'm1', provider: 'test', emit: (e) => events.push(e) }).then(
+  const error: unknown = await chatStreamEvents(chunksOf(chunks), {
+    messageId: 'm1',
+    provider: 'test',
+    emit: (e) => events.push(e),
+  }).then(
     () => undefined,
     (e: unknown) => e,
   );
@@ -53,8 +61,16 @@ describe('chatStreamEvents', () => {
   it('assembles parallel tool calls streamed by index, interleaved', async () => {
     const { turn, events } = await read([
       chunk({ role: 'assistant', content: null }),
-      chunk({ tool_calls: [{ index: 0, id: 'call_a', type: 'function', function: { name: 'lookup', arguments: '' } }] }),
-      chunk({ tool_calls: [{ index: 1, id: 'call_b', type: 'function', function: { name: 'weather', arguments: '{"ci' } }] }),
+      chunk({
+        tool_calls: [
+          { index: 0, id: 'call_a', type: 'function', function: { name: 'lookup', arguments: '' } },
+        ],
+      }),
+      chunk({
+        tool_calls: [
+          { index: 1, id: 'call_b', type: 'function', function: { name: 'weather', arguments: '{"ci' } },
+        ],
+      }),
       chunk({ tool_calls: [{ index: 0, function: { arguments: '{"id":' } }] }),
       chunk({ tool_calls: [{ index: 1, function: { arguments: 'ty":"Oslo"}' } }] }),
       chunk({ tool_calls: [{ index: 0, function: { arguments: '"42"}' } }] }),
@@ -77,7 +93,10 @@ describe('chatStreamEvents', () => {
     ]);
     // The interleaved calls still make a valid AG-UI stream.
     const agui: BaseEvent[] = await firstValueFrom(
-      from(events).pipe(toAguiEvents({ threadId: 't', runId: 'r', now: () => 0, generateId: () => 'id' }), toArray()),
+      from(events).pipe(
+        toAguiEvents({ threadId: 't', runId: 'r', now: () => 0, generateId: () => 'id' }),
+        toArray(),
+      ),
     );
     expect(await verifyAgui(agui)).toHaveLength(agui.length);
   });
@@ -123,9 +142,18 @@ describe('chatStreamEvents', () => {
   it.each([
     ['a chunk that is not an object', ['not a chunk']],
     ['a chunk with choices that are not a list', [{ choices: 'x' }]],
-    ['a tool call delta without an id for a new index', [chunk({ tool_calls: [{ index: 0, function: { name: 'lookup', arguments: '{}' } }] })]],
-    ['a tool call delta without a name for a new index', [chunk({ tool_calls: [{ index: 0, id: 'call_a', function: { arguments: '{}' } }] })]],
-    ['a tool call delta without an index', [chunk({ tool_calls: [{ id: 'call_a', function: { name: 'lookup' } }] })]],
+    [
+      'a tool call delta without an id for a new index',
+      [chunk({ tool_calls: [{ index: 0, function: { name: 'lookup', arguments: '{}' } }] })],
+    ],
+    [
+      'a tool call delta without a name for a new index',
+      [chunk({ tool_calls: [{ index: 0, id: 'call_a', function: { arguments: '{}' } }] })],
+    ],
+    [
+      'a tool call delta without an index',
+      [chunk({ tool_calls: [{ id: 'call_a', function: { name: 'lookup' } }] })],
+    ],
   ])('rejects %s with LlmError', async (_label, chunks) => {
     const { error } = await readError([chunk({ content: 'Hi' }), ...chunks, chunk({}, 'stop')]);
     expect(error).toBeInstanceOf(LlmError);

@@ -3,7 +3,11 @@ import type { Message } from '@ag-ui/core';
 import { toOpenAiMessages } from '../../../src/llm/to-openai-messages.js';
 import { toOpenAiTools } from '../../../src/llm/to-openai-tools.js';
 
-const call = (id: string, name: string, args: string) => ({ id, type: 'function' as const, function: { name, arguments: args } });
+const call = (id: string, name: string, args: string) => ({
+  id,
+  type: 'function' as const,
+  function: { name, arguments: args },
+});
 
 describe('toOpenAiMessages', () => {
   it('puts the system prompt first and converts every role', () => {
@@ -11,7 +15,12 @@ describe('toOpenAiMessages', () => {
       { id: 's', role: 'system', content: 'Be brief.' },
       { id: 'd', role: 'developer', content: 'Use metric units.' },
       { id: 'u', role: 'user', content: 'Where is order 42?' },
-      { id: 'a', role: 'assistant', content: 'Checking.', toolCalls: [call('c1', 'lookup_order', '{"id":"42"}')] },
+      {
+        id: 'a',
+        role: 'assistant',
+        content: 'Checking.',
+        toolCalls: [call('c1', 'lookup_order', '{"id":"42"}')],
+      },
       { id: 't', role: 'tool', toolCallId: 'c1', content: '{"status":"shipped"}' },
       { id: 'a2', role: 'assistant', content: 'It shipped.' },
     ];
@@ -37,12 +46,19 @@ describe('toOpenAiMessages', () => {
         ],
       } as Message,
     ];
-    expect(toOpenAiMessages(messages)).toEqual([{ role: 'user', content: [{ type: 'text', text: 'What is this?' }] }]);
+    expect(toOpenAiMessages(messages)).toEqual([
+      { role: 'user', content: [{ type: 'text', text: 'What is this?' }] },
+    ]);
   });
 
   it('adds the run context to the system message', () => {
-    const result = toOpenAiMessages([], { systemPrompt: 'Hi.', context: [{ description: 'Cart', value: '3 items' }] });
-    expect(result).toEqual([{ role: 'system', content: 'Hi.\n\nContext from the application:\n- Cart: 3 items' }]);
+    const result = toOpenAiMessages([], {
+      systemPrompt: 'Hi.',
+      context: [{ description: 'Cart', value: '3 items' }],
+    });
+    expect(result).toEqual([
+      { role: 'system', content: 'Hi.\n\nContext from the application:\n- Cart: 3 items' },
+    ]);
   });
 
   it('answers each tool call right after its assistant message, in call order, wherever the answer was', () => {
@@ -65,7 +81,11 @@ describe('toOpenAiMessages', () => {
       { id: 'a', role: 'assistant', toolCalls: [call('c1', 'f', '{}')] },
       { id: 't', role: 'tool', toolCallId: 'c1', content: '', error: 'denied' },
     ];
-    expect(toOpenAiMessages(messages)[1]).toEqual({ role: 'tool', tool_call_id: 'c1', content: '{"error":"denied"}' });
+    expect(toOpenAiMessages(messages)[1]).toEqual({
+      role: 'tool',
+      tool_call_id: 'c1',
+      content: '{"error":"denied"}',
+    });
   });
 });
 
@@ -74,13 +94,28 @@ describe('toOpenAiTools', () => {
     expect(
       toOpenAiTools([
         { name: 'confirm', description: 'Ask the user' },
-        { name: 'find', description: 'Find', parameters: { type: 'object', properties: { q: { type: 'string' } } } },
+        {
+          name: 'find',
+          description: 'Find',
+          parameters: { type: 'object', properties: { q: { type: 'string' } } },
+        },
       ]),
     ).toEqual([
-      { type: 'function', function: { name: 'confirm', description: 'Ask the user', parameters: { type: 'object', properties: {} } } },
       {
         type: 'function',
-        function: { name: 'find', description: 'Find', parameters: { type: 'object', properties: { q: { type: 'string' } } } },
+        function: {
+          name: 'confirm',
+          description: 'Ask the user',
+          parameters: { type: 'object', properties: {} },
+        },
+      },
+      {
+        type: 'function',
+        function: {
+          name: 'find',
+          description: 'Find',
+          parameters: { type: 'object', properties: { q: { type: 'string' } } },
+        },
       },
     ]);
   });
