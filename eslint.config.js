@@ -10,6 +10,7 @@ const layers = [
   ['protocol'],
   ['bridge', 'interrupts', 'llm'],
   ['store'],
+  ['live'],
   ['agents'],
   ['runs'],
   ['http', 'ws', 'console'],

@@ -6,12 +6,14 @@ import { healthRoutes } from './http/health-routes.js';
 import { errorHandler, routeNotFound } from './http/http-error.js';
 import { jsonBody } from './http/json-body.js';
 import { threadRoutes } from './http/thread-routes.js';
+import type { EventBus } from './live/event-bus.js';
 import type { RunService } from './runs/run-service.js';
 import type { BridgeStore } from './store/bridge-store.js';
 
 /** Everything the HTTP app is built from; concrete implementations meet here and nowhere else. */
 export interface AppDeps {
   store: BridgeStore;
+  bus: EventBus;
   agents: AgentRegistry;
   runs: RunService;
   logger: Logger;

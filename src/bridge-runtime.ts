@@ -9,6 +9,8 @@ import { createDemoAgent } from './agents/demo/demo-agent.js';
 import { createLlmAgent } from './agents/llm-agent.js';
 import { createApp } from './app.js';
 import type { Config } from './config.js';
+import type { EventBus } from './live/event-bus.js';
+import { createInMemoryEventBus } from './live/in-memory-event-bus.js';
 import { recoverOrphanedRuns } from './runs/recover-orphaned-runs.js';
 import { createRunService, type RunService } from './runs/run-service.js';
 import type { BridgeStore } from './store/bridge-store.js';
@@ -18,6 +20,7 @@ import { openStore } from './store/open-store.js';
 export interface BridgeRuntime {
   app: Express;
   store: BridgeStore;
+  bus: EventBus;
   runs: RunService;
   agents: AgentRegistry;
   logger: Logger;
@@ -43,9 +46,11 @@ export async function createBridgeRuntime(
     ...(await loadFileAgents(config, options.env ?? process.env)),
     ...(options.extraAgents ?? []),
   ]);
-  const runs = createRunService({ agents, store, logger, now: Date.now, generateId: randomUUID });
+  const bus = createInMemoryEventBus();
+  const runs = createRunService({ agents, store, bus, logger, now: Date.now, generateId: randomUUID });
   const app = createApp({
     store,
+    bus,
     agents,
     runs,
     logger,
@@ -56,6 +61,7 @@ export async function createBridgeRuntime(
   return {
     app,
     store,
+    bus,
     runs,
     agents,
     logger,

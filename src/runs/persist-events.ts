@@ -18,6 +18,8 @@ export interface PersistEventsOptions {
   lastSeq: number;
   /** Runs after the batch holding the terminal event is logged and before it is emitted. */
   beforeEnd?: () => Promise<void>;
+  /** Sees each batch once it is committed (and before its events are emitted): live fan-out. */
+  onCommitted?: (events: readonly LoggedEvent[]) => void;
 }
 
 /**

@@ -9,6 +9,7 @@ import { createStateTracker } from '../bridge/state-tracker.js';
 import { toAguiEvents } from '../bridge/to-agui-events.js';
 import { ConflictError, NotFoundError } from '../protocol/bridge-error.js';
 import { createThreadSnapshot } from '../protocol/thread-snapshot.js';
+import type { EventBus } from '../live/event-bus.js';
 import type { BridgeStore } from '../store/bridge-store.js';
 import { persistEvents, type SequencedEvent } from './persist-events.js';
 import { isTerminal, readRunEnding } from './run-outcome.js';
@@ -17,6 +18,8 @@ import { isTerminal, readRunEnding } from './run-outcome.js';
 export interface RunServiceDeps {
   agents: AgentRegistry;
   store: BridgeStore;
+  /** Committed events are published here for live subscribers (other tabs, consoles). */
+  bus: EventBus;
   logger: Logger;
   now: () => number;
   generateId: () => string;
@@ -144,6 +147,7 @@ async function prepareRun(
       threadId,
       runId,
       lastSeq,
+      onCommitted: (events) => deps.bus.publish(threadId, events),
       beforeEnd: async () => {
         if (!terminal) return;
         const ending = readRunEnding(terminal);
