@@ -8,12 +8,16 @@ import { z } from 'zod';
 import { AgentsFileSchema } from '../src/agents/agent-definition.js';
 import { ConfigSchema } from '../src/config.js';
 import { ErrorBodySchema, ThreadEventsResponseSchema } from '../src/http/http-schemas.js';
+import { ResolveBodySchema } from '../src/http/interrupt-routes.js';
+import { ApprovalPayloadSchema } from '../src/interrupts/approval-payload.js';
 import { AgentEventSchema } from '../src/protocol/agent-event.js';
 import { ErrorCodeSchema } from '../src/protocol/error-codes.js';
 import { ThreadSnapshotSchema } from '../src/protocol/thread-snapshot.js';
 
 const schemas: Record<string, z.ZodType> = {
   'agent-event': AgentEventSchema,
+  'approval-payload': ApprovalPayloadSchema,
+  'resolve-body': ResolveBodySchema,
   'agents-file': AgentsFileSchema,
   config: ConfigSchema,
   'error-body': ErrorBodySchema,

@@ -4,9 +4,11 @@ import type { AgentRegistry } from './agents/agent-registry.js';
 import { agentRoutes } from './http/agent-routes.js';
 import { healthRoutes } from './http/health-routes.js';
 import { errorHandler, routeNotFound } from './http/http-error.js';
+import { interruptRoutes } from './http/interrupt-routes.js';
 import { jsonBody } from './http/json-body.js';
 import { threadRoutes } from './http/thread-routes.js';
 import type { EventBus } from './live/event-bus.js';
+import type { InterruptService } from './runs/interrupt-service.js';
 import type { RunService } from './runs/run-service.js';
 import type { BridgeStore } from './store/bridge-store.js';
 
@@ -16,6 +18,7 @@ export interface AppDeps {
   bus: EventBus;
   agents: AgentRegistry;
   runs: RunService;
+  interrupts: InterruptService;
   logger: Logger;
   version: string;
   maxBody: string;
@@ -31,6 +34,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(jsonBody(deps.maxBody));
   app.use(agentRoutes(deps));
   app.use(threadRoutes(deps));
+  app.use(interruptRoutes({ interrupts: deps.interrupts, audit: deps.store.interrupts }));
   app.use(routeNotFound);
   app.use(errorHandler(deps.logger));
   return app;

@@ -11,6 +11,7 @@ import { createApp } from './app.js';
 import type { Config } from './config.js';
 import type { EventBus } from './live/event-bus.js';
 import { createInMemoryEventBus } from './live/in-memory-event-bus.js';
+import { createInterruptService, type InterruptService } from './runs/interrupt-service.js';
 import { recoverOrphanedRuns } from './runs/recover-orphaned-runs.js';
 import { createRunService, type RunService } from './runs/run-service.js';
 import type { BridgeStore } from './store/bridge-store.js';
@@ -22,6 +23,7 @@ export interface BridgeRuntime {
   store: BridgeStore;
   bus: EventBus;
   runs: RunService;
+  interrupts: InterruptService;
   agents: AgentRegistry;
   logger: Logger;
   /** Cancels active runs (each logs its end), then closes the database. */
@@ -36,23 +38,33 @@ export const VERSION = (
 /** Opens the store, loads agents and builds the app from a configuration. */
 export async function createBridgeRuntime(
   config: Config,
-  options: { env?: Record<string, string | undefined>; logger?: Logger; extraAgents?: Agent[] } = {},
+  options: {
+    env?: Record<string, string | undefined>;
+    logger?: Logger;
+    extraAgents?: Agent[];
+    /** The clock (tests move it to expire interrupts). */
+    now?: () => number;
+  } = {},
 ): Promise<BridgeRuntime> {
   const logger = options.logger ?? pino({ level: config.LOG_LEVEL, base: { service: 'agui-bridge' } });
   const store = await openStore(config.DATABASE_URL);
-  await recoverOrphanedRuns({ store, logger, now: Date.now });
+  await recoverOrphanedRuns({ store, logger, now: options.now ?? Date.now });
   const agents = createAgentRegistry([
     createDemoAgent({ delayMs: config.BRIDGE_DEMO_DELAY_MS }),
     ...(await loadFileAgents(config, options.env ?? process.env)),
     ...(options.extraAgents ?? []),
   ]);
   const bus = createInMemoryEventBus();
-  const runs = createRunService({ agents, store, bus, logger, now: Date.now, generateId: randomUUID });
+  const now = options.now ?? Date.now;
+  const runs = createRunService({ agents, store, bus, logger, now, generateId: randomUUID });
+  const interrupts = createInterruptService({ store, runs, logger, now, generateId: randomUUID });
+  const stopSweeper = interrupts.startSweeper(config.BRIDGE_INTERRUPT_SWEEP_MS);
   const app = createApp({
     store,
     bus,
     agents,
     runs,
+    interrupts,
     logger,
     version: VERSION,
     maxBody: config.BRIDGE_MAX_BODY,
@@ -63,9 +75,11 @@ export async function createBridgeRuntime(
     store,
     bus,
     runs,
+    interrupts,
     agents,
     logger,
     async close() {
+      stopSweeper();
       await runs.shutdown();
       await store.close();
     },

@@ -28,6 +28,8 @@ export const ConfigSchema = z
     BRIDGE_LLM_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
     /** Retries of a failed LLM request (connection errors, 429, 5xx) before LLM_ERROR. */
     BRIDGE_LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(1),
+    /** Milliseconds between sweeps that mark interrupts past their expiry EXPIRED. */
+    BRIDGE_INTERRUPT_SWEEP_MS: z.coerce.number().int().positive().default(30_000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((config, ctx) => {

@@ -1,5 +1,7 @@
 import type { Observable } from 'rxjs';
 import type { AgentCapabilities, Message, RunAgentInput } from '@ag-ui/core';
+import type { BackendToolPolicy } from '../interrupts/tool-policy.js';
+import type { ToolDecision } from '../interrupts/tool-decision.js';
 import type { AgentEvent } from '../protocol/agent-event.js';
 
 /** Everything an agent gets for one run. */
@@ -16,6 +18,18 @@ export interface AgentRunContext {
   signal: AbortSignal;
   now: () => number;
   generateId: () => string;
+  /** Set when this run continues a turn that stopped for approvals or tool results. */
+  continuation?: AgentContinuation;
+}
+
+/** What a continuation run needs to pick up where the interrupted turn stopped. */
+export interface AgentContinuation {
+  /** LLM calls already made by the interrupted run (they count against `maxIterations`). */
+  iteration: number;
+  /** What became of each approval-gated call of the interrupted turn, in call order. */
+  decisions: ToolDecision[];
+  /** Runs an approved call at most once, whatever retries or replays happen; returns its result. */
+  executeOnce(decision: ToolDecision, execute: () => Promise<string>): Promise<string>;
 }
 
 /** An agent the bridge can run: describes itself and turns one run into internal events. */
@@ -24,6 +38,8 @@ export interface Agent {
   readonly name: string;
   readonly description: string;
   capabilities(): AgentCapabilities;
+  /** The agent's backend tools and their approval policy (frontend tools come with each run). */
+  toolPolicies(): BackendToolPolicy[];
   /** Cold: subscribing starts the run, unsubscribing abandons it. Errors become `RUN_ERROR`. */
   run(context: AgentRunContext): Observable<AgentEvent>;
 }

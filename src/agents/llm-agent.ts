@@ -4,13 +4,15 @@ import type { AgentCapabilities, Tool } from '@ag-ui/core';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import type { AgentEvent } from '../protocol/agent-event.js';
 import { MaxIterationsError } from '../protocol/bridge-error.js';
-import type { AssistantToolCall, AssistantTurn } from '../llm/chat-stream-events.js';
+import type { AssistantTurn } from '../llm/chat-stream-events.js';
 import { streamChatTurn } from '../llm/stream-chat-turn.js';
 import { toOpenAiMessages } from '../llm/to-openai-messages.js';
 import { toOpenAiTools } from '../llm/to-openai-tools.js';
 import type { Agent, AgentRunContext } from './agent.js';
+import { parseDuration } from './duration.js';
 import type { AgentDefinition, ToolDefinition } from './agent-definition.js';
-import { createHttpToolHandler, type ToolHandler } from './http-tool-handler.js';
+import { createHttpToolHandler } from './http-tool-handler.js';
+import { continueTurn, runToolCalls, type RunSetup } from './llm-tool-round.js';
 
 /** What an LLM agent needs from outside: the environment (keys, endpoint) and transport settings. */
 export interface LlmAgentDeps {
@@ -27,15 +29,6 @@ export interface LlmAgentDeps {
 /** Default of `LlmAgentDeps.requestTimeoutMs`. */
 export const DEFAULT_LLM_REQUEST_TIMEOUT_MS = 60_000;
 const OPENAI_BASE_URL = 'https://api.openai.com/v1';
-
-interface RunSetup {
-  definition: AgentDefinition;
-  client: OpenAI;
-  provider: string;
-  secrets: string[];
-  idleTimeoutMs: number;
-  handlers: Map<string, ToolHandler>;
-}
 
 /** Builds an Agent that runs the definition's LLM/tool loop over an OpenAI-compatible chat-completions endpoint. */
 export function createLlmAgent(definition: AgentDefinition, deps: LlmAgentDeps): Agent {
@@ -70,6 +63,12 @@ export function createLlmAgent(definition: AgentDefinition, deps: LlmAgentDeps):
     name: definition.name,
     description: definition.description,
     capabilities: () => llmAgentCapabilities(definition),
+    toolPolicies: () =>
+      definition.tools.map((t) => ({
+        name: t.name,
+        approval: t.approval,
+        ...(t.approvalTtl ? { approvalTtlMs: parseDuration(t.approvalTtl) } : {}),
+      })),
     run: (context) => runObservable(setup, context),
   };
 }
@@ -122,12 +121,18 @@ async function runLoop(
   // A frontend declaration with the same name wins: the app asked to handle that tool itself in this run.
   const backendTools = definition.tools.filter((t) => !frontendNames.has(t.name));
   const tools = toOpenAiTools([...backendTools.map(toAgUiTool), ...frontendTools]);
-  const messages = toOpenAiMessages(context.messages, {
+  const continued = await continueTurn(setup, context, signal, emit, backendTools);
+  if (signal.aborted) return;
+  const messages = toOpenAiMessages([...context.messages, ...continued], {
     ...(definition.systemPrompt !== undefined ? { systemPrompt: definition.systemPrompt } : {}),
     context: context.input.context ?? [],
   });
   const backendByName = new Map(backendTools.map((t) => [t.name, t]));
-  for (let iteration = 0; iteration < definition.maxIterations; iteration++) {
+  for (
+    let iteration = context.continuation?.iteration ?? 0;
+    iteration < definition.maxIterations;
+    iteration++
+  ) {
     if (signal.aborted) return;
     const turn = await streamChatTurn(
       setup.client,
@@ -144,7 +149,7 @@ async function runLoop(
     if (turn === null || signal.aborted) return;
     messages.push(assistantParam(turn));
     if (turn.toolCalls.length === 0) return;
-    const pending = await runToolCalls(turn.toolCalls, {
+    const stop = await runToolCalls(turn.toolCalls, {
       setup,
       context,
       signal,
@@ -154,65 +159,25 @@ async function runLoop(
       frontendNames,
     });
     if (signal.aborted) return;
-    if (pending.length > 0) {
-      emit({ type: 'outcome', outcome: { type: 'success', pendingToolCallIds: pending } });
+    if (stop.interrupts.length > 0) {
+      // Approvals outrank frontend calls: the run waits for people first; the frontend calls stay pending.
+      emit({
+        type: 'outcome',
+        outcome: { type: 'interrupt', interrupts: stop.interrupts },
+        iteration: iteration + 1,
+      });
+      return;
+    }
+    if (stop.pending.length > 0) {
+      emit({
+        type: 'outcome',
+        outcome: { type: 'success', pendingToolCallIds: stop.pending },
+        iteration: iteration + 1,
+      });
       return;
     }
   }
   throw new MaxIterationsError(definition.maxIterations);
-}
-
-interface ToolRound {
-  setup: RunSetup;
-  context: AgentRunContext;
-  signal: AbortSignal;
-  emit: (event: AgentEvent) => void;
-  messages: ChatCompletionMessageParam[];
-  backendByName: Map<string, ToolDefinition>;
-  frontendNames: Set<string>;
-}
-
-/**
- * Executes the turn's direct backend calls (in parallel, results in call order) and answers calls to
- * unknown tools with an error; returns the ids of the calls left for someone else to answer.
- */
-async function runToolCalls(calls: AssistantToolCall[], round: ToolRound): Promise<string[]> {
-  const pending: string[] = [];
-  const results: Array<{ call: AssistantToolCall; result: Promise<string> }> = [];
-  for (const call of calls) {
-    const tool = round.backendByName.get(call.name);
-    // Frontend tools are never executed here. Approval-gated tools are reported the same way for now;
-    // the interrupts work turns them into an interrupt outcome.
-    if (!tool && round.frontendNames.has(call.name)) pending.push(call.id);
-    else if (tool?.approval === 'always') pending.push(call.id);
-    else results.push({ call, result: execute(call, tool, round) });
-  }
-  for (const { call, result } of results) {
-    const content = await result;
-    if (round.signal.aborted) return pending;
-    round.emit({ type: 'tool_result', toolCallId: call.id, content, messageId: round.context.generateId() });
-    round.messages.push({ role: 'tool', tool_call_id: call.id, content });
-  }
-  return pending;
-}
-
-function execute(
-  call: AssistantToolCall,
-  tool: ToolDefinition | undefined,
-  round: ToolRound,
-): Promise<string> {
-  const handler = tool && round.setup.handlers.get(tool.name);
-  // The model invented a tool name: tell it so and let it recover, rather than failing the run.
-  if (!handler) return Promise.resolve(JSON.stringify({ error: `Unknown tool ${call.name}` }));
-  const { threadId, runId } = round.context;
-  return handler({
-    toolCallId: call.id,
-    threadId,
-    runId,
-    name: call.name,
-    arguments: call.arguments,
-    signal: round.signal,
-  });
 }
 
 function assistantParam(turn: AssistantTurn): ChatCompletionMessageParam {

@@ -11,6 +11,10 @@ export interface MessageAccumulator {
   apply(event: BaseEvent): void;
   /** The run's new messages in conversation order. */
   messages(): Message[];
+  /** Tool calls started in this run, in order, with their complete arguments. */
+  toolCalls(): { toolCallId: string; name: string; args: string }[];
+  /** Ids of tool calls that got a TOOL_CALL_RESULT in this run. */
+  answered(): ReadonlySet<string>;
 }
 
 /**
@@ -26,6 +30,8 @@ export function createMessageAccumulator(
   const produced: Message[] = [];
   const byId = new Map<string, Message>();
   const callOwner = new Map<string, AssistantMessage>();
+  const callOrder: string[] = [];
+  const answered = new Set<string>();
 
   const assistantFor = (toolCallId: string, parentMessageId: string | undefined): AssistantMessage => {
     if (parentMessageId) {
@@ -87,6 +93,7 @@ export function createMessageAccumulator(
             function: { name: e.toolCallName as string, arguments: '' },
           });
           callOwner.set(toolCallId, owner);
+          callOrder.push(toolCallId);
           return;
         }
         case EventType.TOOL_CALL_ARGS: {
@@ -103,6 +110,7 @@ export function createMessageAccumulator(
           };
           byId.set(message.id, message);
           produced.push(message);
+          answered.add(message.toolCallId);
           return;
         }
         default:
@@ -110,5 +118,11 @@ export function createMessageAccumulator(
       }
     },
     messages: () => produced,
+    toolCalls: () =>
+      callOrder.map((toolCallId) => {
+        const call = callOwner.get(toolCallId)?.toolCalls?.find((c) => c.id === toolCallId);
+        return { toolCallId, name: call?.function.name ?? '', args: call?.function.arguments ?? '' };
+      }),
+    answered: () => answered,
   };
 }

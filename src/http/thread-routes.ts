@@ -4,6 +4,7 @@ import { ConflictError, NotFoundError } from '../protocol/bridge-error.js';
 import type { RunService } from '../runs/run-service.js';
 import type { BridgeStore } from '../store/bridge-store.js';
 import type { ThreadRecord } from '../store/thread-store.js';
+import { toInterruptView } from './interrupt-routes.js';
 import { tenantOf } from './request-context.js';
 import { validate } from './validate.js';
 
@@ -45,13 +46,17 @@ export function threadRoutes(deps: { store: BridgeStore; runs: RunService }): Ro
   router.get('/threads/:threadId', async (req, res) => {
     const thread = await ownThread(res, req.params.threadId);
     const runs = await store.threads.runs(thread.id);
-    const last = runs.at(-1);
-    const pendingToolCallIds =
-      thread.status === 'awaiting_tool_results' && last?.outcome?.type === 'success'
-        ? (last.outcome.pendingToolCallIds ?? [])
-        : [];
-    const pendingInterrupts =
-      thread.status === 'interrupted' && last?.outcome?.type === 'interrupt' ? last.outcome.interrupts : [];
+    const pending = thread.snapshot.pending;
+    const pendingToolCallIds = (pending?.toolCalls ?? [])
+      .filter((c) => c.kind === 'frontend')
+      .map((c) => c.toolCallId);
+    const open = await store.interrupts.list({
+      tenantId: thread.tenantId,
+      threadId: thread.id,
+      status: 'PENDING',
+      limit: 1000,
+    });
+    const pendingInterrupts = open.map(toInterruptView);
     res.json({
       threadId: thread.id,
       agentId: thread.agentId,

@@ -67,6 +67,8 @@ export const OutcomeSchema = z.object({
   type: z.literal('outcome'),
   outcome: RunFinishedOutcomeSchema,
   result: z.unknown().optional(),
+  /** LLM calls made so far in this logical run (continuations included), kept for the next continuation. */
+  iteration: z.number().int().nonnegative().optional(),
 });
 
 /** Any internal agent event. */

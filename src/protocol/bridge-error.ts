@@ -59,7 +59,8 @@ export class ConflictError extends BridgeError {
       | 'PENDING_INTERRUPTS'
       | 'UNKNOWN_INTERRUPT_ID'
       | 'INTERRUPT_NOT_PENDING'
-      | 'UNKNOWN_TOOL_CALL_ID',
+      | 'UNKNOWN_TOOL_CALL_ID'
+      | 'PENDING_TOOL_CALLS',
     message: string,
     details?: unknown,
   ) {

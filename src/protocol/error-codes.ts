@@ -14,6 +14,7 @@ export const ErrorCodeSchema = z.enum([
   'INTERRUPT_NOT_PENDING',
   'INTERRUPT_EXPIRED',
   'UNKNOWN_TOOL_CALL_ID',
+  'PENDING_TOOL_CALLS',
   'PAYLOAD_TOO_LARGE',
   'NOT_FOUND',
   'LLM_ERROR',

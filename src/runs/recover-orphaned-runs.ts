@@ -39,6 +39,10 @@ export async function recoverOrphanedRuns(deps: {
       finishedAt: new Date(now()),
       messages: [],
       snapshot: thread?.snapshot ?? createThreadSnapshot({}),
+      toolCalls: [],
+      interrupts: [],
+      tenantId: thread?.tenantId ?? 'default',
+      agentId: thread?.agentId ?? '',
     });
     logger.warn({ threadId, runId }, 'ended a run left running by a previous process');
   }

@@ -12,6 +12,10 @@ import { createThreadSnapshot } from '../protocol/thread-snapshot.js';
 import type { EventBus } from '../live/event-bus.js';
 import type { BridgeStore } from '../store/bridge-store.js';
 import { persistEvents, type SequencedEvent } from './persist-events.js';
+import { auditRefusals } from './audit-refusals.js';
+import { buildContinuation } from './build-continuation.js';
+import { checkAnswers } from './check-answers.js';
+import { recordTurn } from './pending-turn.js';
 import { isTerminal, readRunEnding } from './run-outcome.js';
 
 /** What the run service needs. */
@@ -35,10 +39,19 @@ export interface RunHandle {
   cancel(): void;
 }
 
+/** What starting a run needs. */
+export interface StartRunRequest {
+  agentId: string;
+  input: RunAgentInput;
+  tenantId: string;
+  /** Who asked (for the audit trail); the tenant when unknown. */
+  actor?: string;
+}
+
 /** Starts, tracks and stops runs; one active run per thread. */
 export interface RunService {
   /** Validates and records the run; throws a BridgeError (404/409) before anything is streamed. */
-  start(request: { agentId: string; input: RunAgentInput; tenantId: string }): Promise<RunHandle>;
+  start(request: StartRunRequest): Promise<RunHandle>;
   /** Cancels the thread's active run; false when there is none. */
   stop(threadId: string): boolean;
   isActive(threadId: string): boolean;
@@ -56,7 +69,8 @@ export function createRunService(deps: RunServiceDeps): RunService {
   const active = new Map<string, ActiveRun>();
 
   return {
-    async start({ agentId, input, tenantId }) {
+    async start(request) {
+      const { agentId, input } = request;
       const agent = deps.agents.get(agentId);
       if (!agent) throw new NotFoundError('AGENT_NOT_FOUND', `No agent with id "${agentId}"`);
       const { threadId } = input;
@@ -71,7 +85,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
         release();
       };
       try {
-        const handle = await prepareRun(deps, agent, input, tenantId, free);
+        const handle = await prepareRun(deps, agent, request, free);
         slot.cancel = handle.cancel;
         return handle;
       } catch (error) {
@@ -96,18 +110,35 @@ export function createRunService(deps: RunServiceDeps): RunService {
 async function prepareRun(
   deps: RunServiceDeps,
   agent: Agent,
-  input: RunAgentInput,
-  tenantId: string,
+  request: StartRunRequest,
   free: () => void,
 ): Promise<RunHandle> {
   const { store, now, generateId, logger } = deps;
+  const { input, tenantId } = request;
   const { threadId, runId } = input;
   const existing = await store.threads.get(threadId);
   if (existing && existing.tenantId !== tenantId) {
     throw new NotFoundError('THREAD_NOT_FOUND', `No thread with id "${threadId}"`);
   }
+  const storedMessages = existing ? await store.threads.messages(threadId) : [];
+  const pendingTurn = existing?.snapshot.pending ?? null;
+  const audit = { tenantId, actor: request.actor ?? tenantId, action: 'run', target: threadId };
+  await auditRefusals(store.interrupts, audit, now, async () => {
+    const at = new Date(now());
+    const checked = await checkAnswers({
+      threadId,
+      input,
+      storedMessages,
+      pendingTurn,
+      interrupts: store.interrupts,
+      now: at,
+      actor: audit.actor,
+    });
+    if (checked.resolutions.length > 0) await store.interrupts.resolve(checked.resolutions);
+    await store.interrupts.answerToolCalls(threadId, checked.answeredToolCallIds, at);
+  });
   const lastSeq = await store.events.lastSeq(threadId);
-  const begun = await store.threads.beginRun({
+  await store.threads.beginRun({
     threadId,
     tenantId,
     agentId: agent.id,
@@ -116,8 +147,9 @@ async function prepareRun(
     startedAt: new Date(now()),
     messages: input.messages,
   });
-  const messages = input.messages.length > 0 ? input.messages : begun.messages;
-  const state = hasState(input.state) ? input.state : begun.thread.snapshot.state;
+  const messages = input.messages.length > 0 ? input.messages : storedMessages;
+  const state = hasState(input.state) ? input.state : (existing?.snapshot.state ?? {});
+  const continuation = pendingTurn ? await buildContinuation(pendingTurn, store.interrupts, now) : undefined;
 
   const cancel$ = new ReplaySubject<void>(1);
   const abort = new AbortController();
@@ -131,11 +163,14 @@ async function prepareRun(
     runLog.warn({ err: error }, 'state patch did not apply'),
   );
   let terminal: BaseEvent | undefined;
+  let iteration = continuation?.iteration ?? 0;
   let subscribed = false;
 
-  const pipeline$ = defer(() =>
-    agent.run({ threadId, runId, messages, state, input, signal: abort.signal, now, generateId }),
-  ).pipe(
+  const context = { threadId, runId, messages, state, input, signal: abort.signal, now, generateId };
+  const pipeline$ = defer(() => agent.run(continuation ? { ...context, continuation } : context)).pipe(
+    tap((event) => {
+      if (event.type === 'outcome' && event.iteration !== undefined) iteration = event.iteration;
+    }),
     toAguiEvents({ threadId, runId, now, generateId, cancel$ }),
     tap((event) => {
       accumulator.apply(event);
@@ -152,13 +187,27 @@ async function prepareRun(
         if (!terminal) return;
         const ending = readRunEnding(terminal);
         if (ending.error) runLog.warn({ code: ending.error.code }, 'run failed: %s', ending.error.message);
+        const turn = recordTurn({
+          runId,
+          agentId: agent.id,
+          input,
+          policies: agent.toolPolicies(),
+          outcome: ending.outcome,
+          iteration,
+          calls: accumulator.toolCalls(),
+          answered: accumulator.answered(),
+        });
         await store.threads.finishRun({
           threadId,
           runId,
+          tenantId,
+          agentId: agent.id,
           ...ending,
           finishedAt: new Date(now()),
           messages: accumulator.messages(),
-          snapshot: createThreadSnapshot(tracker.current()),
+          snapshot: createThreadSnapshot(tracker.current(), turn.pending),
+          toolCalls: turn.toolCalls,
+          interrupts: turn.interrupts,
         });
       },
     }),

@@ -1,5 +1,6 @@
 import type { Message, RunAgentInput, RunFinishedOutcome, TokenUsage } from '@ag-ui/core';
 import type { ThreadSnapshot } from '../protocol/thread-snapshot.js';
+import type { NewInterrupt, NewToolCall } from './interrupt-store.js';
 
 /** What a thread is waiting for, if anything. */
 export type ThreadStatus = 'idle' | 'running' | 'interrupted' | 'awaiting_tool_results';
@@ -46,8 +47,6 @@ export interface BeginRunInput {
 export interface BeginRunResult {
   /** The thread before this run (created if it was new). */
   thread: ThreadRecord;
-  /** The whole stored conversation after merging the input's messages. */
-  messages: Message[];
 }
 
 /** What `finishRun` records, atomically. */
@@ -63,6 +62,12 @@ export interface FinishRunInput {
   /** Messages the run produced; an id already stored replaces that message in place. */
   messages: Message[];
   snapshot: ThreadSnapshot;
+  /** The run's tool calls with their classification. */
+  toolCalls: NewToolCall[];
+  /** The interrupts the run ended with. */
+  interrupts: NewInterrupt[];
+  tenantId: string;
+  agentId: string;
 }
 
 /** A page of threads. */

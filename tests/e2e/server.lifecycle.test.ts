@@ -60,4 +60,50 @@ describe('npm start', () => {
       await second.exited;
     }
   }, 60_000);
+
+  it('keeps an approval across processes: interrupted on one, resolved and continued on the next', async () => {
+    const databaseUrl = freshDatabaseUrl();
+    const first = await startServerProcess({ DATABASE_URL: databaseUrl, BRIDGE_DEMO_DELAY_MS: '0' });
+    const events = eventsOf(
+      await openSse(`${first.url}/agent/demo/run`, input('approve', 'r1', 'refund please')).ended,
+    );
+    const outcome = events.at(-1) as unknown as {
+      outcome: { type: string; interrupts: { id: string; toolCallId: string }[] };
+    };
+    expect(outcome.outcome.type).toBe('interrupt');
+    const [interrupt] = outcome.outcome.interrupts;
+    signalGroup(first, 'SIGTERM');
+    await first.exited;
+
+    const second = await startServerProcess({ DATABASE_URL: databaseUrl, BRIDGE_DEMO_DELAY_MS: '0' });
+    try {
+      const pending = (await (await fetch(`${second.url}/interrupts?status=pending`)).json()) as {
+        interrupts: { id: string }[];
+      };
+      expect(pending.interrupts.map((i) => i.id)).toEqual([interrupt!.id]);
+      const res = await fetch(`${second.url}/interrupts/${interrupt!.id}/resolve`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ status: 'resolved', payload: { approved: true } }),
+      });
+      expect(res.status).toBe(202);
+      for (;;) {
+        const thread = (await (await fetch(`${second.url}/threads/approve`)).json()) as {
+          status: string;
+          runs: unknown[];
+        };
+        if (thread.runs.length === 2 && thread.status === 'idle') break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const logged = (await (await fetch(`${second.url}/threads/approve/events`)).json()) as {
+        events: { event: { type: string; toolCallId?: string } }[];
+      };
+      const results = logged.events.filter((e) => e.event.type === 'TOOL_CALL_RESULT');
+      expect(results.map((e) => e.event.toolCallId)).toEqual([interrupt!.toolCallId]);
+      expect(logged.events.at(-1)?.event.type).toBe('RUN_FINISHED');
+    } finally {
+      signalGroup(second, 'SIGTERM');
+      await second.exited;
+    }
+  }, 60_000);
 });

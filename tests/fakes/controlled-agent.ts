@@ -27,6 +27,7 @@ export function createControlledAgent(id = 'controlled'): Agent & { nextRun(): P
     name: 'Controlled',
     description: 'A test agent driven step by step',
     capabilities: () => ({}),
+    toolPolicies: () => [],
     run: (context) =>
       new Observable<AgentEvent>((subscriber) => {
         let markUnsubscribed!: () => void;

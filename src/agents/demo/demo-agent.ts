@@ -2,6 +2,15 @@ import { from, type Observable } from 'rxjs';
 import type { AgentCapabilities } from '@ag-ui/core';
 import type { AgentEvent } from '../../protocol/agent-event.js';
 import type { Agent, AgentRunContext } from '../agent.js';
+import {
+  approvalContinuation,
+  frontendResultScenario,
+  frontendToolScenario,
+  REFUND_APPROVAL_TTL_MS,
+  REFUND_ORDER_TOOL,
+  refundScenario,
+  trailingToolResults,
+} from './demo-scenarios.js';
 import { lastUserText } from './last-user-text.js';
 
 /** Options of the built-in demo agent. */
@@ -12,7 +21,8 @@ export interface DemoAgentOptions {
 
 const DESCRIPTION =
   'Built-in deterministic agent (no LLM): streams text, runs a backend tool, updates state with ' +
-  'snapshots and JSON-Patch deltas, reports steps, and fails on request (send a message containing "error").';
+  'snapshots and JSON-Patch deltas, reports steps; ask for a "refund" to get an approval interrupt, ' +
+  'for a "frontend" tool to have it call your first declared tool, or for an "error".';
 
 /** The built-in `demo` agent: exercises every event kind without an LLM or a key. */
 export function createDemoAgent(options: DemoAgentOptions = {}): Agent {
@@ -22,6 +32,10 @@ export function createDemoAgent(options: DemoAgentOptions = {}): Agent {
     name: 'Demo',
     description: DESCRIPTION,
     capabilities: demoCapabilities,
+    toolPolicies: () => [
+      { name: ROLL_DICE_TOOL.name, approval: 'never' },
+      { name: REFUND_ORDER_TOOL.name, approval: 'always', approvalTtlMs: REFUND_APPROVAL_TTL_MS },
+    ],
     run: (context): Observable<AgentEvent> => from(demoScript(context, delayMs)),
   };
 }
@@ -30,7 +44,8 @@ function demoCapabilities(): AgentCapabilities {
   return {
     identity: { name: 'demo', type: 'demo', description: DESCRIPTION },
     transport: { streaming: true },
-    tools: { supported: true, items: [ROLL_DICE_TOOL], clientProvided: false },
+    tools: { supported: true, items: [ROLL_DICE_TOOL, REFUND_ORDER_TOOL], clientProvided: true },
+    humanInTheLoop: { supported: true, approvals: true, interventions: false },
     state: { snapshots: true, deltas: true },
     output: { structuredOutput: false },
   } as AgentCapabilities;
@@ -43,6 +58,28 @@ const ROLL_DICE_TOOL = {
 };
 
 async function* demoScript(context: AgentRunContext, delayMs: number): AsyncGenerator<AgentEvent> {
+  if (context.continuation && context.continuation.decisions.length > 0) {
+    yield* approvalContinuation(context);
+    return;
+  }
+  const answers = trailingToolResults(context);
+  if (answers.length > 0) {
+    yield* frontendResultScenario(context, answers);
+    return;
+  }
+  const asked = lastUserText(context.messages);
+  if (/\brefund\b/i.test(asked)) {
+    yield* refundScenario(context);
+    return;
+  }
+  if (/\bfrontend\b/i.test(asked)) {
+    yield* frontendToolScenario(context);
+    return;
+  }
+  yield* diceScript(context, delayMs);
+}
+
+async function* diceScript(context: AgentRunContext, delayMs: number): AsyncGenerator<AgentEvent> {
   const pause = () => (delayMs > 0 ? new Promise((r) => setTimeout(r, delayMs)) : Promise.resolve());
   const question = lastUserText(context.messages);
   const turn = countTurns(context.state) + 1;

@@ -53,7 +53,9 @@ export function createPrismaThreadStore(prisma: BridgePrismaClient): ThreadStore
     finishRun: (input) => prisma.$transaction((tx) => finishRun(tx, input)),
 
     async delete(threadId) {
-      const [, , , deleted] = await prisma.$transaction([
+      const [, , , , , deleted] = await prisma.$transaction([
+        prisma.interrupt.deleteMany({ where: { threadId } }),
+        prisma.toolCall.deleteMany({ where: { threadId } }),
         prisma.event.deleteMany({ where: { threadId } }),
         prisma.message.deleteMany({ where: { threadId } }),
         prisma.run.deleteMany({ where: { threadId } }),
@@ -93,12 +95,12 @@ async function beginRun(tx: Tx, input: BeginRunInput) {
     },
   });
   await upsertMessages(tx, threadId, null, input.messages);
-  const rows = await tx.message.findMany({ where: { threadId }, orderBy: { seq: 'asc' } });
-  return { thread, messages: rows.map(toMessage) };
+  return { thread };
 }
 
 async function finishRun(tx: Tx, input: FinishRunInput): Promise<void> {
   await upsertMessages(tx, input.threadId, input.runId, input.messages);
+  await recordToolCalls(tx, input);
   await tx.thread.update({
     where: { id: input.threadId },
     data: { status: input.threadStatus, snapshot: JSON.stringify(input.snapshot) },
@@ -113,6 +115,46 @@ async function finishRun(tx: Tx, input: FinishRunInput): Promise<void> {
       usage: input.usage.length > 0 ? JSON.stringify(input.usage) : null,
       finishedAt: input.finishedAt,
     },
+  });
+}
+
+/** The run's tool calls and interrupts, recorded with its end (the correlation store's inputs). */
+async function recordToolCalls(tx: Tx, input: FinishRunInput): Promise<void> {
+  const { threadId, runId } = input;
+  const at = input.finishedAt;
+  for (const call of input.toolCalls) {
+    await tx.toolCall.upsert({
+      where: { threadId_id: { threadId, id: call.toolCallId } },
+      create: {
+        threadId,
+        id: call.toolCallId,
+        runId,
+        name: call.name,
+        kind: call.kind,
+        status: call.status,
+        createdAt: at,
+      },
+      update: { status: call.status },
+    });
+  }
+  if (input.interrupts.length === 0) return;
+  await tx.interrupt.createMany({
+    data: input.interrupts.map((i) => ({
+      id: i.id,
+      threadId,
+      runId,
+      agentId: input.agentId,
+      tenantId: input.tenantId,
+      reason: i.reason,
+      message: i.message,
+      toolCallId: i.toolCallId,
+      toolName: i.toolName,
+      args: i.args,
+      responseSchema: i.responseSchema ? JSON.stringify(i.responseSchema) : null,
+      status: 'PENDING',
+      createdAt: at,
+      expiresAt: i.expiresAt,
+    })),
   });
 }
 

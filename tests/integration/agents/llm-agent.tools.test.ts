@@ -194,7 +194,7 @@ describe('LLM agent: tools', () => {
     expect(lastOfType(events, 'RUN_FINISHED')).not.toHaveProperty('outcome');
   });
 
-  it('executes the direct calls of a turn and leaves approval-gated and frontend ones pending', async () => {
+  it('executes the direct calls of a turn, asks approval for gated ones and leaves frontend ones pending', async () => {
     llm.push({
       toolCalls: [
         lookupCall,
@@ -207,10 +207,19 @@ describe('LLM agent: tools', () => {
     });
     expect(webhook.calls.map((c) => c.name)).toEqual(['lookup_order']);
     expect(events.filter((e) => e.type === 'TOOL_CALL_RESULT')).toHaveLength(1);
-    expect(lastOfType(events, 'RUN_FINISHED').outcome).toEqual({
-      type: 'success',
-      pendingToolCallIds: ['call_refund', 'call_confirm'],
-    });
+    // Approvals outrank frontend calls: the run ends on the interrupt; call_confirm stays pending.
+    const outcome = lastOfType(events, 'RUN_FINISHED').outcome as { type: string; interrupts: unknown[] };
+    expect(outcome.type).toBe('interrupt');
+    expect(outcome.interrupts).toEqual([
+      {
+        id: expect.any(String),
+        reason: 'tool_approval',
+        toolCallId: 'call_refund',
+        message: expect.stringContaining('refund_order'),
+        responseSchema: expect.objectContaining({ type: 'object', required: ['approved'] }),
+        expiresAt: expect.any(String),
+      },
+    ]);
     expect(llm.calls).toHaveLength(1);
   });
 
