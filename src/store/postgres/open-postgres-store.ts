@@ -1,0 +1,38 @@
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import type { BridgeStore } from '../bridge-store.js';
+import { PrismaClient as PostgresPrismaClient } from '../prisma/generated/postgres/client.js';
+import type { BridgePrismaClient } from '../prisma/prisma-client.js';
+import { createPrismaInterruptStore } from '../prisma/prisma-interrupt-store.js';
+import { createPrismaThreadStore } from '../prisma/prisma-thread-store.js';
+import { createPostgresEventLog } from './postgres-event-log.js';
+import { splitPostgresUrl } from './postgres-url.js';
+
+/**
+ * Opens the PostgreSQL store (already migrated: `npm start` runs `prisma migrate deploy`). Prisma
+ * and the event log share one pg pool; `?schema=` in the URL selects the schema.
+ */
+export async function openPostgresStore(url: string): Promise<BridgeStore> {
+  const { connectionString, schema } = splitPostgresUrl(url);
+  const pool = new pg.Pool({
+    connectionString,
+    max: 10,
+    options: `-c search_path="${schema.replaceAll('"', '""')}"`,
+  });
+  const prisma = new PostgresPrismaClient({ adapter: new PrismaPg(pool, { schema }) });
+  // One schema, two generated clients: their model APIs are the same, their types only nominally differ.
+  const client = prisma as unknown as BridgePrismaClient;
+  await prisma.$connect();
+  return {
+    threads: createPrismaThreadStore(client),
+    events: createPostgresEventLog(pool, schema),
+    interrupts: createPrismaInterruptStore(client),
+    ping: async () => {
+      await pool.query('SELECT 1');
+    },
+    close: async () => {
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,284 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunAgentInput } from '@ag-ui/core';
+import { createThreadSnapshot } from '../../../src/protocol/thread-snapshot.js';
+import type { BridgeStore } from '../../../src/store/bridge-store.js';
+import type { FinishRunInput } from '../../../src/store/thread-store.js';
+
+/** A store under test and how to dispose of it. */
+export interface StoreUnderTest {
+  store: BridgeStore;
+  dispose(): Promise<void>;
+}
+
+const input = (threadId: string, runId: string): RunAgentInput => ({
+  threadId,
+  runId,
+  messages: [],
+  tools: [],
+  context: [],
+});
+const at = new Date('2026-11-21T10:00:00.000Z');
+
+function finish(threadId: string, runId: string, extra: Partial<FinishRunInput> = {}): FinishRunInput {
+  return {
+    threadId,
+    runId,
+    tenantId: 'default',
+    agentId: 'agent',
+    status: 'success',
+    threadStatus: 'idle',
+    outcome: { type: 'success' },
+    error: null,
+    usage: [{ model: 'm', inputTokens: 1, outputTokens: 2, totalTokens: 3 }],
+    finishedAt: at,
+    messages: [],
+    snapshot: createThreadSnapshot({ n: 1 }),
+    toolCalls: [],
+    interrupts: [],
+    ...extra,
+  };
+}
+
+async function begin(store: BridgeStore, threadId: string, runId: string, tenantId = 'default') {
+  return store.threads.beginRun({
+    threadId,
+    runId,
+    tenantId,
+    agentId: 'agent',
+    input: input(threadId, runId),
+    startedAt: at,
+    messages: [],
+  });
+}
+
+/** The behaviour every BridgeStore implementation must have (SQLite and PostgreSQL run it). */
+export function describeBridgeStoreContract(name: string, make: () => Promise<StoreUnderTest>): void {
+  describe(`${name} store contract`, () => {
+    let subject: StoreUnderTest;
+    let store: BridgeStore;
+    beforeAll(async () => {
+      subject = await make();
+      store = subject.store;
+    }, 120_000);
+    afterAll(() => subject.dispose());
+
+    it('creates a thread on its first run and records the run; a reused runId is refused', async () => {
+      const { thread } = await begin(store, 'c-1', 'c-1-r1');
+      expect(thread).toMatchObject({ id: 'c-1', tenantId: 'default', agentId: 'agent' });
+      expect((await store.threads.get('c-1'))?.status).toBe('running');
+      await expect(begin(store, 'c-1', 'c-1-r1')).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+      expect(await store.threads.runningRuns()).toContainEqual({ threadId: 'c-1', runId: 'c-1-r1' });
+    });
+
+    it('appends new messages in order and replaces known ids in place', async () => {
+      await store.threads.beginRun({
+        threadId: 'c-2',
+        runId: 'c-2-r1',
+        tenantId: 'default',
+        agentId: 'agent',
+        input: input('c-2', 'c-2-r1'),
+        startedAt: at,
+        messages: [
+          { id: 'a', role: 'user', content: 'one' },
+          { id: 'b', role: 'user', content: 'two' },
+        ],
+      });
+      await store.threads.finishRun(
+        finish('c-2', 'c-2-r1', {
+          messages: [
+            { id: 'c', role: 'assistant', content: 'three' },
+            { id: 'a', role: 'user', content: 'one, edited' },
+          ],
+        }),
+      );
+      expect(await store.threads.messages('c-2')).toEqual([
+        { id: 'a', role: 'user', content: 'one, edited' },
+        { id: 'b', role: 'user', content: 'two' },
+        { id: 'c', role: 'assistant', content: 'three' },
+      ]);
+      const [run] = await store.threads.runs('c-2');
+      expect(run).toMatchObject({
+        runId: 'c-2-r1',
+        status: 'success',
+        outcome: { type: 'success' },
+        usage: [{ totalTokens: 3 }],
+      });
+      expect((await store.threads.get('c-2'))?.snapshot).toEqual(createThreadSnapshot({ n: 1 }));
+    });
+
+    it('logs events in batches, reads them after a sequence number, and refuses a duplicate seq atomically', async () => {
+      await begin(store, 'c-3', 'c-3-r1');
+      const events = Array.from({ length: 2500 }, (_, i) => ({
+        seq: i + 1,
+        runId: 'c-3-r1',
+        type: 'CUSTOM',
+        json: `{"i":${i}}`,
+      }));
+      await store.events.append('c-3', events);
+      expect(await store.events.lastSeq('c-3')).toBe(2500);
+      expect(await store.events.lastSeq('nobody')).toBe(0);
+      const page = await store.events.read('c-3', 100, 3);
+      expect(page).toEqual(events.slice(100, 103));
+      await expect(
+        store.events.append('c-3', [
+          { seq: 2501, runId: 'c-3-r1', type: 'CUSTOM', json: '{}' },
+          { seq: 2500, runId: 'c-3-r1', type: 'CUSTOM', json: '{}' },
+        ]),
+      ).rejects.toThrow();
+      expect(await store.events.lastSeq('c-3')).toBe(2500);
+    });
+
+    it('lists threads per tenant, newest first, with a cursor', async () => {
+      for (const id of ['l-1', 'l-2', 'l-3']) {
+        await begin(store, id, `${id}-r`, 'tenant-list');
+        await store.threads.finishRun(finish(id, `${id}-r`, { finishedAt: new Date() }));
+      }
+      const first = await store.threads.list({ tenantId: 'tenant-list', limit: 2 });
+      expect(first.threads.map((t) => t.id)).toEqual(['l-3', 'l-2']);
+      const second = await store.threads.list({
+        tenantId: 'tenant-list',
+        limit: 2,
+        cursor: first.nextCursor!,
+      });
+      expect(second.threads.map((t) => t.id)).toEqual(['l-1']);
+      expect(second.nextCursor).toBeNull();
+    });
+
+    it('records interrupts with the run and moves them by compare-and-set only', async () => {
+      await begin(store, 'c-4', 'c-4-r1');
+      await store.threads.finishRun(
+        finish('c-4', 'c-4-r1', {
+          status: 'interrupted',
+          threadStatus: 'interrupted',
+          toolCalls: [{ toolCallId: 'tc', name: 'refund', kind: 'approval', status: 'GATED' }],
+          interrupts: [
+            {
+              id: 'i-1',
+              reason: 'tool_approval',
+              message: 'ok?',
+              toolCallId: 'tc',
+              toolName: 'refund',
+              args: '{}',
+              responseSchema: { type: 'object' },
+              expiresAt: new Date(at.getTime() + 1000),
+            },
+            {
+              id: 'i-2',
+              reason: 'tool_approval',
+              message: 'ok?',
+              toolCallId: null,
+              toolName: null,
+              args: null,
+              responseSchema: null,
+              expiresAt: null,
+            },
+          ],
+        }),
+      );
+      expect((await store.interrupts.forRun('c-4-r1')).map((i) => [i.id, i.status])).toEqual([
+        ['i-1', 'PENDING'],
+        ['i-2', 'PENDING'],
+      ]);
+      const resolution = (id: string) => ({
+        id,
+        status: 'APPROVED' as const,
+        resolvedBy: 'me',
+        resolvedVia: 'api' as const,
+        at,
+      });
+      // Concurrent answers to one interrupt: exactly one wins.
+      const results = await Promise.allSettled(
+        Array.from({ length: 10 }, () => store.interrupts.resolve([resolution('i-1')])),
+      );
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      // A batch with one loser changes nothing.
+      await expect(store.interrupts.resolve([resolution('i-2'), resolution('i-1')])).rejects.toMatchObject({
+        code: 'INTERRUPT_NOT_PENDING',
+      });
+      expect((await store.interrupts.get('i-2'))?.status).toBe('PENDING');
+      expect(await store.interrupts.claimExecution('i-1', at)).toBe(true);
+      expect(await store.interrupts.claimExecution('i-1', at)).toBe(false);
+      await store.interrupts.saveResult('i-1', '{"ok":true}');
+      expect(await store.interrupts.get('i-1')).toMatchObject({
+        status: 'EXECUTED',
+        result: '{"ok":true}',
+        resolvedBy: 'me',
+      });
+      expect(
+        await store.interrupts.list({ tenantId: 'default', status: 'PENDING', threadId: 'c-4', limit: 10 }),
+      ).toHaveLength(1);
+    });
+
+    it('expires pending interrupts past their expiry and keeps an audit trail', async () => {
+      await begin(store, 'c-5', 'c-5-r1');
+      const expiresAt = new Date(at.getTime() + 60_000);
+      await store.threads.finishRun(
+        finish('c-5', 'c-5-r1', {
+          interrupts: [
+            {
+              id: 'e-1',
+              reason: 'tool_approval',
+              message: null,
+              toolCallId: null,
+              toolName: null,
+              args: null,
+              responseSchema: null,
+              expiresAt,
+            },
+          ],
+        }),
+      );
+      expect(await store.interrupts.expireDue(new Date(at.getTime() + 30_000))).toBe(0);
+      expect(await store.interrupts.expireDue(new Date(at.getTime() + 61_000))).toBeGreaterThanOrEqual(1);
+      expect((await store.interrupts.get('e-1'))?.status).toBe('EXPIRED');
+      await store.interrupts.audit({
+        at,
+        tenantId: 'audit-t',
+        actor: 'x',
+        action: 'resolve',
+        target: 'e-1',
+        code: 'INTERRUPT_EXPIRED',
+        message: 'late',
+      });
+      expect(await store.interrupts.auditTrail({ tenantId: 'audit-t', limit: 5 })).toEqual([
+        {
+          at,
+          tenantId: 'audit-t',
+          actor: 'x',
+          action: 'resolve',
+          target: 'e-1',
+          code: 'INTERRUPT_EXPIRED',
+          message: 'late',
+        },
+      ]);
+    });
+
+    it('deletes a thread with everything it owns', async () => {
+      await begin(store, 'c-6', 'c-6-r1');
+      await store.events.append('c-6', [{ seq: 1, runId: 'c-6-r1', type: 'RUN_STARTED', json: '{}' }]);
+      await store.threads.finishRun(
+        finish('c-6', 'c-6-r1', {
+          messages: [{ id: 'm', role: 'user', content: 'x' }],
+          interrupts: [
+            {
+              id: 'd-1',
+              reason: 'r',
+              message: null,
+              toolCallId: null,
+              toolName: null,
+              args: null,
+              responseSchema: null,
+              expiresAt: null,
+            },
+          ],
+        }),
+      );
+      expect(await store.threads.delete('c-6')).toBe(true);
+      expect(await store.threads.get('c-6')).toBeNull();
+      expect(await store.events.lastSeq('c-6')).toBe(0);
+      expect(await store.threads.messages('c-6')).toEqual([]);
+      expect(await store.interrupts.get('d-1')).toBeNull();
+      expect(await store.threads.delete('c-6')).toBe(false);
+    });
+  });
+}
