@@ -10,6 +10,7 @@ const layers = [
   ['protocol'],
   ['bridge', 'interrupts', 'llm'],
   ['store'],
+  ['cluster'],
   ['live'],
   ['agents'],
   ['runs'],

@@ -19,6 +19,8 @@ export interface AppDeps {
   agents: AgentRegistry;
   runs: RunService;
   interrupts: InterruptService;
+  /** Each dependency's health, for /ready. */
+  ready(): Promise<Record<string, string>>;
   logger: Logger;
   version: string;
   maxBody: string;

@@ -8,6 +8,8 @@ import { loadAgentsFile } from './agents/agents-file.js';
 import { createDemoAgent } from './agents/demo/demo-agent.js';
 import { createLlmAgent } from './agents/llm-agent.js';
 import { createApp } from './app.js';
+import { createInMemoryControlChannel, createInMemoryRunLock } from './cluster/in-memory-cluster.js';
+import { createRedisCluster } from './cluster/redis-cluster.js';
 import type { Config } from './config.js';
 import type { EventBus } from './live/event-bus.js';
 import { createInMemoryEventBus } from './live/in-memory-event-bus.js';
@@ -25,6 +27,8 @@ export interface BridgeRuntime {
   runs: RunService;
   interrupts: InterruptService;
   agents: AgentRegistry;
+  /** Each dependency's health: `ok` or `unreachable`. */
+  ready(): Promise<Record<string, string>>;
   logger: Logger;
   /** Cancels active runs (each logs its end), then closes the database. */
   close(): Promise<void>;
@@ -48,15 +52,55 @@ export async function createBridgeRuntime(
 ): Promise<BridgeRuntime> {
   const logger = options.logger ?? pino({ level: config.LOG_LEVEL, base: { service: 'agui-bridge' } });
   const store = await openStore(config.DATABASE_URL);
-  await recoverOrphanedRuns({ store, logger, now: options.now ?? Date.now });
   const agents = createAgentRegistry([
     createDemoAgent({ delayMs: config.BRIDGE_DEMO_DELAY_MS }),
     ...(await loadFileAgents(config, options.env ?? process.env)),
     ...(options.extraAgents ?? []),
   ]);
-  const bus = createInMemoryEventBus();
+  const cluster = config.REDIS_URL
+    ? await createRedisCluster({
+        url: config.REDIS_URL,
+        prefix: config.BRIDGE_REDIS_PREFIX,
+        lockTtlMs: config.BRIDGE_RUN_LOCK_TTL_MS,
+        logger,
+      })
+    : null;
+  const bus = cluster?.bus ?? createInMemoryEventBus();
   const now = options.now ?? Date.now;
-  const runs = createRunService({ agents, store, bus, logger, now, generateId: randomUUID });
+  const lock = cluster?.lock ?? createInMemoryRunLock();
+  const control = cluster?.control ?? createInMemoryControlChannel();
+  const runs = createRunService({ agents, store, bus, lock, control, logger, now, generateId: randomUUID });
+  const reaperDeps = {
+    store,
+    lock,
+    bus,
+    logger,
+    now,
+    isLocal: (threadId: string) => runs.isActive(threadId),
+  };
+  await recoverOrphanedRuns(reaperDeps);
+  // With several instances a worker can die at any time: reap as often as a lock can expire.
+  const reaper = cluster
+    ? setInterval(() => {
+        recoverOrphanedRuns(reaperDeps).catch((error: unknown) =>
+          logger.warn({ err: error }, 'reaper failed'),
+        );
+      }, config.BRIDGE_RUN_LOCK_TTL_MS)
+    : undefined;
+  reaper?.unref();
+  const ready = async () => {
+    const checks: Record<string, string> = {};
+    checks.database = await store.ping().then(
+      () => 'ok',
+      () => 'unreachable',
+    );
+    if (cluster)
+      checks.redis = await cluster.ping().then(
+        () => 'ok',
+        () => 'unreachable',
+      );
+    return checks;
+  };
   const interrupts = createInterruptService({ store, runs, logger, now, generateId: randomUUID });
   const stopSweeper = interrupts.startSweeper(config.BRIDGE_INTERRUPT_SWEEP_MS);
   const app = createApp({
@@ -65,6 +109,7 @@ export async function createBridgeRuntime(
     agents,
     runs,
     interrupts,
+    ready,
     logger,
     version: VERSION,
     maxBody: config.BRIDGE_MAX_BODY,
@@ -78,9 +123,12 @@ export async function createBridgeRuntime(
     interrupts,
     agents,
     logger,
+    ready,
     async close() {
       stopSweeper();
+      clearInterval(reaper);
       await runs.shutdown();
+      await cluster?.close();
       await store.close();
     },
   };

@@ -30,6 +30,10 @@ export const ConfigSchema = z
     BRIDGE_LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(1),
     /** Milliseconds between sweeps that mark interrupts past their expiry EXPIRED. */
     BRIDGE_INTERRUPT_SWEEP_MS: z.coerce.number().int().positive().default(30_000),
+    /** Prefix of every Redis key and channel (several bridges can share one Redis). */
+    BRIDGE_REDIS_PREFIX: z.string().min(1).default('bridge:'),
+    /** How long a run lock outlives its holder's last heartbeat: a crashed instance's runs are reaped after this. */
+    BRIDGE_RUN_LOCK_TTL_MS: z.coerce.number().int().min(300).default(15_000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((config, ctx) => {

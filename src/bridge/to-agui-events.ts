@@ -15,7 +15,10 @@ export interface ToAguiEventsOptions {
   runId: string;
   now: () => number;
   generateId: () => string;
-  /** Emits once to cancel the run: the agent is unsubscribed and the run ends with outcome cancelled. */
+  /**
+   * Emits once to end the run early: the agent is unsubscribed and the run ends with outcome
+   * cancelled, or with RUN_ERROR when the value emitted is an Error.
+   */
   cancel$?: Observable<unknown>;
   /** Extra fields for `RUN_STARTED` (e.g. `parentRunId`). */
   runStarted?: Record<string, unknown>;
@@ -106,7 +109,11 @@ function runMapping(
   };
 
   emit({ type: EventType.RUN_STARTED, threadId, runId, ...options.runStarted });
-  subscriptions.add((options.cancel$ ?? EMPTY).subscribe(() => finish({ type: 'cancelled' })));
+  subscriptions.add(
+    (options.cancel$ ?? EMPTY).subscribe((reason) =>
+      reason instanceof Error ? fail(reason) : finish({ type: 'cancelled' }),
+    ),
+  );
   if (state.done) return () => undefined;
   subscriptions.add(
     agent$.subscribe({

@@ -52,11 +52,11 @@ export function agentRoutes(deps: AgentRoutesDeps): Router {
     streamRun(req, res, handle, deps);
   });
 
-  router.post('/agent/:agentId/stop/:threadId', (req, res) => {
+  router.post('/agent/:agentId/stop/:threadId', async (req, res) => {
     if (!deps.agents.get(req.params.agentId)) {
       throw new NotFoundError('AGENT_NOT_FOUND', `No agent with id "${req.params.agentId}"`);
     }
-    res.json({ stopped: deps.runs.stop(req.params.threadId) });
+    res.json({ stopped: await deps.runs.stop(req.params.threadId) });
   });
 
   return router;

@@ -1,19 +1,15 @@
 import { Router } from 'express';
-import type { BridgeStore } from '../store/bridge-store.js';
 
-/** Liveness and readiness. */
-export function healthRoutes(deps: { store: BridgeStore }): Router {
+/** Liveness (`/health`) and readiness (`/ready`: database and, in multi-instance mode, Redis). */
+export function healthRoutes(deps: { ready(): Promise<Record<string, string>> }): Router {
   const router = Router();
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
   router.get('/ready', async (_req, res) => {
-    try {
-      await deps.store.ping();
-      res.json({ status: 'ready', database: 'ok' });
-    } catch {
-      res.status(503).json({ status: 'not_ready', database: 'unreachable' });
-    }
+    const checks = await deps.ready();
+    const ok = Object.values(checks).every((v) => v === 'ok');
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not_ready', ...checks });
   });
   return router;
 }

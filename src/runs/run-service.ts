@@ -9,6 +9,8 @@ import { createStateTracker } from '../bridge/state-tracker.js';
 import { toAguiEvents } from '../bridge/to-agui-events.js';
 import { ConflictError, NotFoundError } from '../protocol/bridge-error.js';
 import { createThreadSnapshot } from '../protocol/thread-snapshot.js';
+import type { ControlChannel } from '../cluster/control-channel.js';
+import type { RunLease, RunLock } from '../cluster/run-lock.js';
 import type { EventBus } from '../live/event-bus.js';
 import type { BridgeStore } from '../store/bridge-store.js';
 import { persistEvents, type SequencedEvent } from './persist-events.js';
@@ -24,6 +26,10 @@ export interface RunServiceDeps {
   store: BridgeStore;
   /** Committed events are published here for live subscribers (other tabs, consoles). */
   bus: EventBus;
+  /** One run per thread across instances. */
+  lock: RunLock;
+  /** Reaches the instance that runs a thread (stop). */
+  control: ControlChannel;
   logger: Logger;
   now: () => number;
   generateId: () => string;
@@ -35,8 +41,8 @@ export interface RunHandle {
   runId: string;
   /** The run's events, each logged before it is emitted; ends after the terminal event. */
   events$: Observable<SequencedEvent>;
-  /** Ends the run with outcome cancelled (idempotent). */
-  cancel(): void;
+  /** Ends the run with outcome cancelled, or with RUN_ERROR for an Error reason (idempotent). */
+  cancel(reason?: Error): void;
 }
 
 /** What starting a run needs. */
@@ -52,21 +58,24 @@ export interface StartRunRequest {
 export interface RunService {
   /** Validates and records the run; throws a BridgeError (404/409) before anything is streamed. */
   start(request: StartRunRequest): Promise<RunHandle>;
-  /** Cancels the thread's active run; false when there is none. */
-  stop(threadId: string): boolean;
+  /** Cancels the thread's active run, wherever it runs; false when there is none. */
+  stop(threadId: string): Promise<boolean>;
   isActive(threadId: string): boolean;
   /** Cancels every active run and waits until each has logged its end. */
   shutdown(): Promise<void>;
 }
 
 interface ActiveRun {
-  cancel(): void;
+  cancel(reason?: Error): void;
   done: Promise<void>;
 }
 
 /** The run service over an agent registry and a store. */
 export function createRunService(deps: RunServiceDeps): RunService {
   const active = new Map<string, ActiveRun>();
+  deps.control.subscribe((message) => {
+    if (message.type === 'stop') active.get(message.threadId)?.cancel();
+  });
 
   return {
     async start(request) {
@@ -80,23 +89,34 @@ export function createRunService(deps: RunServiceDeps): RunService {
       let release!: () => void;
       const slot: ActiveRun = { cancel: () => undefined, done: new Promise<void>((r) => (release = r)) };
       active.set(threadId, slot);
+      let lease: RunLease | null = null;
       const free = () => {
         active.delete(threadId);
+        void lease?.release();
         release();
       };
       try {
+        lease = await deps.lock.acquire(threadId);
+        if (!lease) throw new ConflictError('THREAD_BUSY', `Thread ${threadId} already has an active run`);
         const handle = await prepareRun(deps, agent, request, free);
         slot.cancel = handle.cancel;
+        // Without the lock another instance may take the thread over: end this run rather than race it.
+        void lease.lost.then((reason) => handle.cancel(reason));
         return handle;
       } catch (error) {
         free();
         throw error;
       }
     },
-    stop(threadId) {
+    async stop(threadId) {
       const run = active.get(threadId);
-      run?.cancel();
-      return run !== undefined;
+      if (run) {
+        run.cancel();
+        return true;
+      }
+      if (!(await deps.lock.isHeld(threadId))) return false;
+      await deps.control.publish({ type: 'stop', threadId });
+      return true;
     },
     isActive: (threadId) => active.has(threadId),
     async shutdown() {
@@ -151,10 +171,10 @@ async function prepareRun(
   const state = hasState(input.state) ? input.state : (existing?.snapshot.state ?? {});
   const continuation = pendingTurn ? await buildContinuation(pendingTurn, store.interrupts, now) : undefined;
 
-  const cancel$ = new ReplaySubject<void>(1);
+  const cancel$ = new ReplaySubject<Error | undefined>(1);
   const abort = new AbortController();
-  const cancel = () => {
-    cancel$.next();
+  const cancel = (reason?: Error) => {
+    cancel$.next(reason);
     abort.abort();
   };
   const runLog = logger.child({ threadId, runId, agentId: agent.id });
