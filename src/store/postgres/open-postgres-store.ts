@@ -19,6 +19,9 @@ export async function openPostgresStore(url: string): Promise<BridgeStore> {
     max: 10,
     options: `-c search_path="${schema.replaceAll('"', '""')}"`,
   });
+  // An idle client whose server connection drops (restart, failover) must not crash the process:
+  // pg discards it and the next query connects again.
+  pool.on('error', () => undefined);
   const prisma = new PostgresPrismaClient({ adapter: new PrismaPg(pool, { schema }) });
   // One schema, two generated clients: their model APIs are the same, their types only nominally differ.
   const client = prisma as unknown as BridgePrismaClient;

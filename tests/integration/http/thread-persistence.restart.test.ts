@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { HttpAgent } from '@ag-ui/client';
 import type { Message } from '@ag-ui/core';
-import { createTestDatabaseUrl } from '../../fixtures/sqlite-database.js';
+import { createBackendDatabase } from '../../fixtures/test-backend.js';
 import { startTestBridge, type TestBridge } from '../../fixtures/test-bridge.js';
 
 let bridge: TestBridge | undefined;
@@ -12,7 +12,9 @@ afterEach(async () => {
 
 describe('a conversation survives a restart on the same SQLite file', () => {
   it('finds the thread, its messages, state and events intact, and continues it', async () => {
-    const databaseUrl = createTestDatabaseUrl();
+    const database = await createBackendDatabase();
+    onTestFinished(() => database.drop());
+    const databaseUrl = database.url;
     bridge = await startTestBridge({ databaseUrl });
     const agent = new HttpAgent({
       url: `${bridge.url}/agent/demo/run`,
