@@ -2,7 +2,12 @@ import { defineConfig } from 'vitest/config';
 
 // The HTTP, interrupt and live suites run twice: on the embedded default (SQLite, one process) and
 // on PostgreSQL + Redis (multi-instance mode), each test with its own database and key prefix.
-const ACCEPTANCE = ['tests/integration/http/**/*.test.ts', 'tests/integration/interrupts/**/*.test.ts'];
+const ACCEPTANCE = [
+  'tests/integration/http/**/*.test.ts',
+  'tests/integration/interrupts/**/*.test.ts',
+  'tests/integration/live/**/*.test.ts',
+  'tests/integration/ws/**/*.test.ts',
+];
 
 export default defineConfig({
   test: {

@@ -7,7 +7,9 @@ import { errorHandler, routeNotFound } from './http/http-error.js';
 import { interruptRoutes } from './http/interrupt-routes.js';
 import { jsonBody } from './http/json-body.js';
 import { threadRoutes } from './http/thread-routes.js';
+import { threadStreamRoutes } from './http/thread-stream-routes.js';
 import type { EventBus } from './live/event-bus.js';
+import type { SubscriberRegistry } from './live/subscriber-registry.js';
 import type { InterruptService } from './runs/interrupt-service.js';
 import type { RunService } from './runs/run-service.js';
 import type { BridgeStore } from './store/bridge-store.js';
@@ -16,6 +18,7 @@ import type { BridgeStore } from './store/bridge-store.js';
 export interface AppDeps {
   store: BridgeStore;
   bus: EventBus;
+  subscribers: SubscriberRegistry;
   agents: AgentRegistry;
   runs: RunService;
   interrupts: InterruptService;
@@ -34,6 +37,8 @@ export function createApp(deps: AppDeps): Express {
   app.set('query parser', 'simple');
   app.use(healthRoutes(deps));
   app.use(jsonBody(deps.maxBody));
+  // Before the thread routes: it answers GET /threads/:id/events when the client asks for SSE.
+  app.use(threadStreamRoutes(deps));
   app.use(agentRoutes(deps));
   app.use(threadRoutes(deps));
   app.use(interruptRoutes({ interrupts: deps.interrupts, audit: deps.store.interrupts }));

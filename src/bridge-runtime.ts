@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
 import { existsSync, readFileSync } from 'node:fs';
 import type { Express } from 'express';
 import { pino, type Logger } from 'pino';
@@ -13,6 +14,8 @@ import { createRedisCluster } from './cluster/redis-cluster.js';
 import type { Config } from './config.js';
 import type { EventBus } from './live/event-bus.js';
 import { createInMemoryEventBus } from './live/in-memory-event-bus.js';
+import { createSubscriberRegistry, type SubscriberRegistry } from './live/subscriber-registry.js';
+import { attachWebSocketServer, type WsServerHandle } from './ws/ws-server.js';
 import { createInterruptService, type InterruptService } from './runs/interrupt-service.js';
 import { recoverOrphanedRuns } from './runs/recover-orphaned-runs.js';
 import { createRunService, type RunService } from './runs/run-service.js';
@@ -29,6 +32,10 @@ export interface BridgeRuntime {
   agents: AgentRegistry;
   /** Each dependency's health: `ok` or `unreachable`. */
   ready(): Promise<Record<string, string>>;
+  /** Live subscribers per thread and transport. */
+  subscribers: SubscriberRegistry;
+  /** Serves `/ws` on the listening server. */
+  attachWebSocket(server: Server): WsServerHandle;
   logger: Logger;
   /** Cancels active runs (each logs its end), then closes the database. */
   close(): Promise<void>;
@@ -103,7 +110,9 @@ export async function createBridgeRuntime(
   };
   const interrupts = createInterruptService({ store, runs, logger, now, generateId: randomUUID });
   const stopSweeper = interrupts.startSweeper(config.BRIDGE_INTERRUPT_SWEEP_MS);
+  const subscribers = createSubscriberRegistry();
   const app = createApp({
+    subscribers,
     store,
     bus,
     agents,
@@ -124,10 +133,23 @@ export async function createBridgeRuntime(
     agents,
     logger,
     ready,
+    subscribers,
+    attachWebSocket: (server) =>
+      attachWebSocketServer(server, {
+        store,
+        bus,
+        runs,
+        subscribers,
+        logger,
+        resolveInterrupt: (tenantId, interruptId, status, payload) =>
+          interrupts.resolve({ tenantId, actor: tenantId, interruptId, status, payload, via: 'ws' }),
+        options: { maxConnectionsPerThread: config.BRIDGE_WS_MAX_CONNECTIONS_PER_THREAD },
+      }),
     async close() {
       stopSweeper();
       clearInterval(reaper);
       await runs.shutdown();
+      subscribers.closeAll();
       await cluster?.close();
       await store.close();
     },

@@ -34,6 +34,8 @@ export const ConfigSchema = z
     BRIDGE_REDIS_PREFIX: z.string().min(1).default('bridge:'),
     /** How long a run lock outlives its holder's last heartbeat: a crashed instance's runs are reaped after this. */
     BRIDGE_RUN_LOCK_TTL_MS: z.coerce.number().int().min(300).default(15_000),
+    /** WebSocket connections that may subscribe to one thread (the next gets TOO_MANY_CONNECTIONS). */
+    BRIDGE_WS_MAX_CONNECTIONS_PER_THREAD: z.coerce.number().int().min(1).default(5),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((config, ctx) => {

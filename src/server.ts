@@ -9,15 +9,22 @@ async function main(): Promise<void> {
   const server: Server = runtime.app.listen(config.PORT, config.HOST, () => {
     runtime.logger.info({ url: `http://${config.HOST}:${config.PORT}` }, 'bridge listening');
   });
+  const ws = runtime.attachWebSocket(server);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     runtime.logger.info({ signal }, 'draining');
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    // Active runs end with RUN_FINISHED outcome cancelled, logged and sent, before the database closes.
-    void runtime
-      .close()
+    // Active runs end with RUN_FINISHED outcome cancelled, logged and sent (to live subscribers too),
+    // then followers are closed and the database after them.
+    void runtime.runs
+      .shutdown()
+      .then(async () => {
+        runtime.subscribers.closeAll();
+        await ws.close();
+      })
+      .then(() => runtime.close())
       .then(async () => {
         server.closeIdleConnections();
         await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 5000).unref())]);

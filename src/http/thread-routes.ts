@@ -1,6 +1,7 @@
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import { ConflictError, NotFoundError } from '../protocol/bridge-error.js';
+import type { SubscriberRegistry } from '../live/subscriber-registry.js';
 import type { RunService } from '../runs/run-service.js';
 import type { BridgeStore } from '../store/bridge-store.js';
 import type { ThreadRecord } from '../store/thread-store.js';
@@ -16,7 +17,11 @@ const EventsQuerySchema = z.object({ after: z.coerce.number().int().min(0).defau
 const EVENTS_PAGE = 2000;
 
 /** Threads for apps and consoles: list, summary, messages, state, events, delete. */
-export function threadRoutes(deps: { store: BridgeStore; runs: RunService }): Router {
+export function threadRoutes(deps: {
+  store: BridgeStore;
+  runs: RunService;
+  subscribers: Pick<SubscriberRegistry, 'counts'>;
+}): Router {
   const router = Router();
   const { store } = deps;
 
@@ -66,6 +71,7 @@ export function threadRoutes(deps: { store: BridgeStore; runs: RunService }): Ro
       pendingInterrupts,
       pendingToolCallIds,
       runs,
+      subscribers: deps.subscribers.counts(thread.id),
       createdAt: thread.createdAt,
       updatedAt: thread.updatedAt,
     });

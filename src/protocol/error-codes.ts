@@ -21,6 +21,8 @@ export const ErrorCodeSchema = z.enum([
   'TOOL_ERROR',
   'MAX_ITERATIONS',
   'INTERNAL_ERROR',
+  'SLOW_CONSUMER',
+  'TOO_MANY_CONNECTIONS',
 ]);
 
 /** A contract error code. */

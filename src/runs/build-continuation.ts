@@ -7,11 +7,12 @@ import { isExpired } from './check-answers.js';
 
 /** The continuation of a pending turn: decisions on its gated calls, and execution at most once. */
 export async function buildContinuation(
+  threadId: string,
   turn: PendingTurn,
   interrupts: InterruptStore,
   now: () => number,
 ): Promise<AgentContinuation> {
-  const records = new Map((await interrupts.forRun(turn.runId)).map((r) => [r.id, r]));
+  const records = new Map((await interrupts.forRun(threadId, turn.runId)).map((r) => [r.id, r]));
   const decisions: ToolDecision[] = [];
   for (const call of turn.toolCalls) {
     const record = call.interruptId ? records.get(call.interruptId) : undefined;

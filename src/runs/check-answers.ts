@@ -74,7 +74,9 @@ function checkToolMessages(stored: Message[], input: Message[], pending: Pending
 }
 
 async function checkResume(check: CheckAnswersInput, resume: ResumeEntry[]): Promise<Resolution[]> {
-  const turn = check.pendingTurn ? await check.interrupts.forRun(check.pendingTurn.runId) : [];
+  const turn = check.pendingTurn
+    ? await check.interrupts.forRun(check.threadId, check.pendingTurn.runId)
+    : [];
   const seen = new Set<string>();
   const resolutions: Resolution[] = [];
   for (const entry of resume) {

@@ -50,7 +50,7 @@ export function createInterruptService(deps: {
     tenantId: string,
     actor: string,
   ): Promise<string | null> => {
-    const turn = await store.interrupts.forRun(record.runId);
+    const turn = await store.interrupts.forRun(record.threadId, record.runId);
     if (turn.some((r) => r.status === 'PENDING' && !isExpired(r, new Date(now())))) return null;
     const thread = await store.threads.get(record.threadId);
     const pending = thread?.snapshot.pending;

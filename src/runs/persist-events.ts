@@ -41,11 +41,11 @@ export const persistEvents =
           while (pending.length > 0) {
             const batch = pending;
             pending = [];
-            await options.log.append(
-              options.threadId,
-              batch.map((e) => toLogged(e, options.runId)),
-            );
+            const logged = batch.map((e) => toLogged(e, options.runId));
+            await options.log.append(options.threadId, logged);
             if (sourceDone && pending.length === 0) await options.beforeEnd?.();
+            // Published after the commit (and, for the terminal batch, after the run's end is stored).
+            options.onCommitted?.(logged);
             for (const e of batch) subscriber.next(e);
           }
           writing = false;

@@ -169,7 +169,9 @@ async function prepareRun(
   });
   const messages = input.messages.length > 0 ? input.messages : storedMessages;
   const state = hasState(input.state) ? input.state : (existing?.snapshot.state ?? {});
-  const continuation = pendingTurn ? await buildContinuation(pendingTurn, store.interrupts, now) : undefined;
+  const continuation = pendingTurn
+    ? await buildContinuation(threadId, pendingTurn, store.interrupts, now)
+    : undefined;
 
   const cancel$ = new ReplaySubject<Error | undefined>(1);
   const abort = new AbortController();

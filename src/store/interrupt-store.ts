@@ -73,8 +73,8 @@ export interface InterruptStore {
     threadId?: string;
     limit: number;
   }): Promise<InterruptRecord[]>;
-  /** The interrupts a run ended with (one turn). */
-  forRun(runId: string): Promise<InterruptRecord[]>;
+  /** The interrupts a run of the thread ended with (one turn). */
+  forRun(threadId: string, runId: string): Promise<InterruptRecord[]>;
   /** Applies every resolution or none: a row no longer PENDING fails the batch with INTERRUPT_NOT_PENDING. */
   resolve(resolutions: Resolution[]): Promise<void>;
   /** APPROVED → EXECUTED; false when it was not APPROVED (already claimed, or never approved). */

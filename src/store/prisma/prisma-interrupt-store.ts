@@ -28,8 +28,11 @@ export function createPrismaInterruptStore(prisma: BridgePrismaClient): Interrup
       });
       return rows.map(toRecord);
     },
-    async forRun(runId) {
-      const rows = await prisma.interrupt.findMany({ where: { runId }, orderBy: { createdAt: 'asc' } });
+    async forRun(threadId, runId) {
+      const rows = await prisma.interrupt.findMany({
+        where: { threadId, runId },
+        orderBy: { createdAt: 'asc' },
+      });
       return rows.map(toRecord);
     },
     resolve: (resolutions) =>

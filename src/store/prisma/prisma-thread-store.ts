@@ -68,7 +68,7 @@ export function createPrismaThreadStore(prisma: BridgePrismaClient): ThreadStore
 
 async function beginRun(tx: Tx, input: BeginRunInput) {
   const { threadId, runId } = input;
-  if (await tx.run.findUnique({ where: { id: runId }, select: { id: true } })) {
+  if (await tx.run.findUnique({ where: { threadId_id: { threadId, id: runId } }, select: { id: true } })) {
     throw new InvalidInputError(`runId ${runId} was already used; every run needs a new runId`);
   }
   const existing = await tx.thread.findUnique({ where: { id: threadId } });
@@ -106,7 +106,7 @@ async function finishRun(tx: Tx, input: FinishRunInput): Promise<void> {
     data: { status: input.threadStatus, snapshot: JSON.stringify(input.snapshot) },
   });
   await tx.run.update({
-    where: { id: input.runId },
+    where: { threadId_id: { threadId: input.threadId, id: input.runId } },
     data: {
       status: input.status,
       outcome: input.outcome ? JSON.stringify(input.outcome) : null,

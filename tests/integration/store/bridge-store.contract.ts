@@ -175,7 +175,7 @@ export function describeBridgeStoreContract(name: string, make: () => Promise<St
           ],
         }),
       );
-      expect((await store.interrupts.forRun('c-4-r1')).map((i) => [i.id, i.status])).toEqual([
+      expect((await store.interrupts.forRun('c-4', 'c-4-r1')).map((i) => [i.id, i.status])).toEqual([
         ['i-1', 'PENDING'],
         ['i-2', 'PENDING'],
       ]);
