@@ -76,7 +76,17 @@ export async function createBridgeRuntime(
   const now = options.now ?? Date.now;
   const lock = cluster?.lock ?? createInMemoryRunLock();
   const control = cluster?.control ?? createInMemoryControlChannel();
-  const runs = createRunService({ agents, store, bus, lock, control, logger, now, generateId: randomUUID });
+  const runs = createRunService({
+    agents,
+    store,
+    bus,
+    lock,
+    control,
+    logger,
+    now,
+    generateId: randomUUID,
+    enqueueTimeoutMs: config.BRIDGE_ENQUEUE_TIMEOUT_MS,
+  });
   const reaperDeps = {
     store,
     lock,

@@ -36,6 +36,8 @@ export const ConfigSchema = z
     BRIDGE_RUN_LOCK_TTL_MS: z.coerce.number().int().min(300).default(15_000),
     /** WebSocket connections that may subscribe to one thread (the next gets TOO_MANY_CONNECTIONS). */
     BRIDGE_WS_MAX_CONNECTIONS_PER_THREAD: z.coerce.number().int().min(1).default(5),
+    /** How long a run of an `enqueue` agent waits for its busy thread before 409 THREAD_BUSY. */
+    BRIDGE_ENQUEUE_TIMEOUT_MS: z.coerce.number().int().min(0).default(120_000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((config, ctx) => {

@@ -41,6 +41,8 @@ export const AgentDefinitionSchema = z
       .optional(),
     systemPrompt: z.string().optional(),
     maxIterations: z.int().min(1).default(8),
+    /** A run while the thread is busy: `reject` answers 409 THREAD_BUSY, `enqueue` waits its turn. */
+    concurrency: z.enum(['reject', 'enqueue']).default('reject'),
     tools: z.array(ToolDefinitionSchema).default([]),
   })
   .superRefine((agent, ctx) => {

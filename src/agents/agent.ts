@@ -40,6 +40,8 @@ export interface Agent {
   capabilities(): AgentCapabilities;
   /** The agent's backend tools and their approval policy (frontend tools come with each run). */
   toolPolicies(): BackendToolPolicy[];
+  /** A run while the thread is busy: `reject` (THREAD_BUSY, the default) or `enqueue` (wait for it). */
+  readonly concurrency?: 'reject' | 'enqueue';
   /** Cold: subscribing starts the run, unsubscribing abandons it. Errors become `RUN_ERROR`. */
   run(context: AgentRunContext): Observable<AgentEvent>;
 }

@@ -62,6 +62,7 @@ export function createLlmAgent(definition: AgentDefinition, deps: LlmAgentDeps):
     id: definition.id,
     name: definition.name,
     description: definition.description,
+    concurrency: definition.concurrency,
     capabilities: () => llmAgentCapabilities(definition),
     toolPolicies: () =>
       definition.tools.map((t) => ({

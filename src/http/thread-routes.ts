@@ -72,6 +72,7 @@ export function threadRoutes(deps: {
       pendingToolCallIds,
       runs,
       subscribers: deps.subscribers.counts(thread.id),
+      queuedRuns: deps.runs.queued(thread.id),
       createdAt: thread.createdAt,
       updatedAt: thread.updatedAt,
     });

@@ -30,6 +30,8 @@ export interface RunServiceDeps {
   lock: RunLock;
   /** Reaches the instance that runs a thread (stop). */
   control: ControlChannel;
+  /** How long a run of an `enqueue` agent waits for the thread before THREAD_BUSY (default 2 min). */
+  enqueueTimeoutMs?: number;
   logger: Logger;
   now: () => number;
   generateId: () => string;
@@ -61,8 +63,18 @@ export interface RunService {
   /** Cancels the thread's active run, wherever it runs; false when there is none. */
   stop(threadId: string): Promise<boolean>;
   isActive(threadId: string): boolean;
+  /** Runs of `enqueue` agents waiting on this instance for the thread. */
+  queued(threadId: string): number;
   /** Cancels every active run and waits until each has logged its end. */
   shutdown(): Promise<void>;
+}
+
+/** Default of `RunServiceDeps.enqueueTimeoutMs`. */
+export const DEFAULT_ENQUEUE_TIMEOUT_MS = 120_000;
+const LOCK_POLL_MS = 100;
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)).unref());
 }
 
 interface ActiveRun {
@@ -73,6 +85,12 @@ interface ActiveRun {
 /** The run service over an agent registry and a store. */
 export function createRunService(deps: RunServiceDeps): RunService {
   const active = new Map<string, ActiveRun>();
+  const waiting = new Map<string, number>();
+  const adjustWaiting = (threadId: string, by: number) => {
+    const count = (waiting.get(threadId) ?? 0) + by;
+    if (count > 0) waiting.set(threadId, count);
+    else waiting.delete(threadId);
+  };
   deps.control.subscribe((message) => {
     if (message.type === 'stop') active.get(message.threadId)?.cancel();
   });
@@ -83,9 +101,18 @@ export function createRunService(deps: RunServiceDeps): RunService {
       const agent = deps.agents.get(agentId);
       if (!agent) throw new NotFoundError('AGENT_NOT_FOUND', `No agent with id "${agentId}"`);
       const { threadId } = input;
-      if (active.has(threadId))
-        throw new ConflictError('THREAD_BUSY', `Thread ${threadId} already has an active run`);
-      // Reserve the thread synchronously, before the first await, so two requests cannot both pass.
+      const enqueue = agent.concurrency === 'enqueue';
+      const deadline = deps.now() + (deps.enqueueTimeoutMs ?? DEFAULT_ENQUEUE_TIMEOUT_MS);
+      const busy = () => new ConflictError('THREAD_BUSY', `Thread ${threadId} already has an active run`);
+      // `enqueue` agents wait for the thread's active run here (waiters resume in arrival order).
+      for (let current = active.get(threadId); current; current = active.get(threadId)) {
+        if (!enqueue || deps.now() >= deadline) throw busy();
+        adjustWaiting(threadId, 1);
+        await Promise.race([current.done, delay(deadline - deps.now())]).finally(() =>
+          adjustWaiting(threadId, -1),
+        );
+      }
+      // Reserve the thread synchronously, before the next await, so two requests cannot both pass.
       let release!: () => void;
       const slot: ActiveRun = { cancel: () => undefined, done: new Promise<void>((r) => (release = r)) };
       active.set(threadId, slot);
@@ -96,8 +123,11 @@ export function createRunService(deps: RunServiceDeps): RunService {
         release();
       };
       try {
-        lease = await deps.lock.acquire(threadId);
-        if (!lease) throw new ConflictError('THREAD_BUSY', `Thread ${threadId} already has an active run`);
+        // Another instance may run the thread: `enqueue` polls its lock until the deadline.
+        while (!(lease = await deps.lock.acquire(threadId))) {
+          if (!enqueue || deps.now() >= deadline) throw busy();
+          await delay(LOCK_POLL_MS);
+        }
         const handle = await prepareRun(deps, agent, request, free);
         slot.cancel = handle.cancel;
         // Without the lock another instance may take the thread over: end this run rather than race it.
@@ -119,6 +149,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
       return true;
     },
     isActive: (threadId) => active.has(threadId),
+    queued: (threadId) => waiting.get(threadId) ?? 0,
     async shutdown() {
       const runs = [...active.values()];
       for (const run of runs) run.cancel();

@@ -13,7 +13,10 @@ export interface ControlledRun {
 }
 
 /** An agent whose runs the test drives event by event; `nextRun()` resolves when a run starts. */
-export function createControlledAgent(id = 'controlled'): Agent & { nextRun(): Promise<ControlledRun> } {
+export function createControlledAgent(
+  id = 'controlled',
+  options: { concurrency?: 'reject' | 'enqueue' } = {},
+): Agent & { nextRun(): Promise<ControlledRun> } {
   const started = new Subject<ControlledRun>();
   const waiting: ((run: ControlledRun) => void)[] = [];
   const queued: ControlledRun[] = [];
@@ -26,6 +29,7 @@ export function createControlledAgent(id = 'controlled'): Agent & { nextRun(): P
     id,
     name: 'Controlled',
     description: 'A test agent driven step by step',
+    ...(options.concurrency ? { concurrency: options.concurrency } : {}),
     capabilities: () => ({}),
     toolPolicies: () => [],
     run: (context) =>
