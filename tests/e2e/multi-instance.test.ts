@@ -86,6 +86,20 @@ describe('two instances on PostgreSQL and Redis', () => {
     });
   }, 60_000);
 
+  it('follows on B, with no gap and no duplicate, a run executing on A', async () => {
+    const run = openSse(`${a.url}/agent/demo/run`, input('mi-follow', 'r1'));
+    await run.waitFor((frames) => eventsOf(frames).some((e) => e.type === 'TEXT_MESSAGE_CONTENT'));
+    const follower = openSse(`${b.url}/threads/mi-follow/events`);
+    const followed = await follower.waitFor((frames) =>
+      eventsOf(frames).some((e) => e.type === 'RUN_FINISHED'),
+    );
+    follower.close();
+    const direct = await run.ended;
+    expect(followed.filter((f) => f.data).map((f) => [f.id, f.data])).toEqual(
+      direct.map((f) => [f.id, f.data]),
+    );
+  }, 60_000);
+
   it('resumes on B a run interrupted on A when the approval is resolved on B', async () => {
     const sse = openSse(`${a.url}/agent/demo/run`, input('mi-approve', 'r1', 'refund please'));
     const frames = await sse.ended;
@@ -116,6 +130,8 @@ describe('two instances on PostgreSQL and Redis', () => {
   it('releases a thread whose instance was SIGKILLed mid-run and records the failure', async () => {
     const sse = openSse(`${a.url}/agent/demo/run`, input('mi-crash', 'r1'));
     await sse.waitFor((frames) => eventsOf(frames).some((e) => e.type === 'TEXT_MESSAGE_CONTENT'));
+    const follower = openSse(`${b.url}/threads/mi-crash/events`);
+    await follower.waitFor((frames) => eventsOf(frames).some((e) => e.type === 'TEXT_MESSAGE_CONTENT'));
     signalGroup(a, 'SIGKILL');
     await a.exited;
 
