@@ -4,6 +4,7 @@ import { createPostgresTestDatabase, type PostgresTestDatabase } from '../fixtur
 import { signalGroup, startServerProcess, type ServerProcess } from '../fixtures/server-process.js';
 import { eventsOf, openSse } from '../fixtures/sse-client.js';
 import { deleteRedisPrefix, REDIS_URL } from '../fixtures/test-backend.js';
+import { runInput } from '../fixtures/run-input.js';
 
 // Two bridges as separate processes on two ports, sharing one PostgreSQL database and one Redis.
 let database: PostgresTestDatabase;
@@ -11,13 +12,7 @@ let prefix: string;
 let a: ServerProcess;
 let b: ServerProcess;
 
-const input = (threadId: string, runId: string, content = 'hello') => ({
-  threadId,
-  runId,
-  messages: [{ id: `u-${runId}`, role: 'user', content }],
-  tools: [],
-  context: [],
-});
+const input = runInput;
 
 async function json(url: string, init?: RequestInit): Promise<{ status: number; body: any }> {
   const res = await fetch(url, init);

@@ -1,14 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { eventsOf, openSse } from '../fixtures/sse-client.js';
 import { freshDatabaseUrl, signalGroup, startServerProcess } from '../fixtures/server-process.js';
+import { runInput } from '../fixtures/run-input.js';
 
-const input = (threadId: string, runId: string, content = 'hello') => ({
-  threadId,
-  runId,
-  messages: [{ id: `u-${runId}`, role: 'user', content }],
-  tools: [],
-  context: [],
-});
+const input = runInput;
 
 describe('npm start', () => {
   it('migrates a brand-new database, serves the demo agent, and drains on SIGTERM', async () => {

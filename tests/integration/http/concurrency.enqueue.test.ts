@@ -4,6 +4,7 @@ import { createControlledAgent } from '../../fakes/controlled-agent.js';
 import { eventsOf, openSse } from '../../fixtures/sse-client.js';
 import { verifyAgui } from '../../fixtures/run-agent-verified.js';
 import { startTestBridge, type TestBridge } from '../../fixtures/test-bridge.js';
+import { runInput } from '../../fixtures/run-input.js';
 
 let bridge: TestBridge | undefined;
 afterEach(async () => {
@@ -11,13 +12,7 @@ afterEach(async () => {
   bridge = undefined;
 });
 
-const input = (threadId: string, runId: string) => ({
-  threadId,
-  runId,
-  messages: [{ id: `u-${runId}`, role: 'user', content: 'hi' }],
-  tools: [],
-  context: [],
-});
+const input = (threadId: string, runId: string) => runInput(threadId, runId, 'hi');
 
 describe('per-agent concurrency strategy', () => {
   it('enqueue: a second run waits for the active one, then runs; both streams are valid and in seq order', async () => {

@@ -3,6 +3,7 @@ import request from 'supertest';
 import { createControlledAgent } from '../../fakes/controlled-agent.js';
 import { eventsOf, openSse } from '../../fixtures/sse-client.js';
 import { startTestBridge, type TestBridge } from '../../fixtures/test-bridge.js';
+import { runInput } from '../../fixtures/run-input.js';
 
 let bridge: TestBridge | undefined;
 afterEach(async () => {
@@ -10,13 +11,7 @@ afterEach(async () => {
   bridge = undefined;
 });
 
-const input = (threadId: string, runId: string) => ({
-  threadId,
-  runId,
-  messages: [{ id: `u-${runId}`, role: 'user', content: 'hi' }],
-  tools: [],
-  context: [],
-});
+const input = (threadId: string, runId: string) => runInput(threadId, runId, 'hi');
 
 describe('threads read API', () => {
   it('lists threads newest first with a cursor', async () => {

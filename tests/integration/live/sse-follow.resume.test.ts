@@ -6,6 +6,7 @@ import { startLiveTestBridge, type LiveTestBridge } from '../../fixtures/live-te
 import { verifyAgui } from '../../fixtures/run-agent-verified.js';
 import { seededRandom } from '../../fixtures/seeded-random.js';
 import { openSse, type SseFrame } from '../../fixtures/sse-client.js';
+import { runInput } from '../../fixtures/run-input.js';
 
 let bridge: LiveTestBridge | undefined;
 afterEach(async () => {
@@ -13,13 +14,7 @@ afterEach(async () => {
   bridge = undefined;
 });
 
-const input = (threadId: string, runId: string) => ({
-  threadId,
-  runId,
-  messages: [{ id: `u-${runId}`, role: 'user', content: 'go' }],
-  tools: [],
-  context: [],
-});
+const input = (threadId: string, runId: string) => runInput(threadId, runId, 'go');
 
 interface Logged {
   seq: number;

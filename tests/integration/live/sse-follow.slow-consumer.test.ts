@@ -5,6 +5,7 @@ import { createControlledAgent } from '../../fakes/controlled-agent.js';
 import { startLiveTestBridge, type LiveTestBridge } from '../../fixtures/live-test-bridge.js';
 import { verifyAgui } from '../../fixtures/run-agent-verified.js';
 import { eventsOf, openSse, type SseFrame } from '../../fixtures/sse-client.js';
+import { runInput } from '../../fixtures/run-input.js';
 
 let bridge: LiveTestBridge | undefined;
 afterEach(async () => {
@@ -12,13 +13,7 @@ afterEach(async () => {
   bridge = undefined;
 });
 
-const input = (threadId: string, runId: string) => ({
-  threadId,
-  runId,
-  messages: [{ id: `u-${runId}`, role: 'user', content: 'go' }],
-  tools: [],
-  context: [],
-});
+const input = (threadId: string, runId: string) => runInput(threadId, runId, 'go');
 
 /** An SSE follower whose response is paused: Node stops reading its socket, so the server's buffers fill. */
 function openPausedFollower(url: string): { resume(): Promise<string> } {

@@ -7,6 +7,7 @@ import { verifyAgui } from '../../fixtures/run-agent-verified.js';
 import { seededRandom } from '../../fixtures/seeded-random.js';
 import { openSse, type SseConnection } from '../../fixtures/sse-client.js';
 import { endsRun, openWs, type WsEventFrame, type WsTestClient } from '../../fixtures/ws-client.js';
+import { runInput } from '../../fixtures/run-input.js';
 
 let bridge: LiveTestBridge | undefined;
 const clients: WsTestClient[] = [];
@@ -16,13 +17,7 @@ afterEach(async () => {
   bridge = undefined;
 });
 
-const input = (threadId: string, runId: string) => ({
-  threadId,
-  runId,
-  messages: [{ id: `u-${runId}`, role: 'user', content: 'go' }],
-  tools: [],
-  context: [],
-});
+const input = (threadId: string, runId: string) => runInput(threadId, runId, 'go');
 
 async function connect(): Promise<WsTestClient> {
   const client = await openWs(bridge!.wsUrl);
