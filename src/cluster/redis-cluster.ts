@@ -24,7 +24,7 @@ export interface RedisClusterOptions {
   logger: Logger;
 }
 
-/** Connects to Redis (four connections: commands, stream reads, pub/sub) and builds bus, lock and control. */
+/** Connects to Redis (three connections: commands, stream reads, pub/sub) and builds bus, lock and control. */
 export async function createRedisCluster(options: RedisClusterOptions): Promise<RedisCluster> {
   // Commands fail fast while Redis is away, so lock heartbeats notice; blocking reads get no timeout.
   const common = { maxRetriesPerRequest: 2, connectTimeout: 5000, lazyConnect: true };

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { InternalError } from '../protocol/bridge-error.js';
 import type { RunLease, RunLock } from './run-lock.js';
 
 // Renew and release only the lease we hold: compare the token, then act, atomically.
@@ -39,11 +40,12 @@ function createLease(redis: Redis, key: string, token: string, ttlMs: number): R
         try {
           const renewed = await redis.eval(RENEW, 1, key, token, String(ttlMs));
           if (renewed === 1) lastRenewed = Date.now();
-          else stop(new Error('The run lock was taken over: another instance considered this run dead'));
+          else
+            stop(new InternalError('The run lock was taken over: another instance considered this run dead'));
         } catch (error) {
           // Unreachable for longer than the TTL: someone else may run the thread now.
           if (Date.now() - lastRenewed >= ttlMs)
-            stop(new Error(`Lost the run lock: Redis unreachable (${String(error)})`));
+            stop(new InternalError('Lost the run lock: Redis is unreachable', error));
         }
       })();
     },

@@ -1,6 +1,9 @@
 /** A held run lock: kept alive by heartbeat until released, or lost (e.g. Redis unreachable too long). */
 export interface RunLease {
-  /** Resolves with the reason if the lock is lost while held; never resolves for a clean release. */
+  /**
+   * Resolves with the reason (a BridgeError, its message safe for clients) if the lock is lost while
+   * held; never resolves for a clean release.
+   */
   readonly lost: Promise<Error>;
   release(): Promise<void>;
 }

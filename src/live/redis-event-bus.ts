@@ -3,6 +3,8 @@ import type { Logger } from 'pino';
 import type { LoggedEvent } from '../store/event-log.js';
 import type { EventBus, EventBusListener } from './event-bus.js';
 
+const STREAM_TTL_MS = 24 * 60 * 60 * 1000;
+
 /** Options of the Redis event bus. */
 export interface RedisEventBusOptions {
   prefix: string;
@@ -94,8 +96,12 @@ export async function createRedisEventBus(
   return {
     publish(threadId, events) {
       if (events.length === 0) return;
+      // A stream idle for a day expires: the database has everything, the stream only the recent past.
       writer
+        .multi()
         .xadd(key(threadId), 'MAXLEN', '~', options.maxLen, '*', 'batch', JSON.stringify(events))
+        .pexpire(key(threadId), STREAM_TTL_MS)
+        .exec()
         .catch((error: unknown) =>
           options.logger.warn({ err: error, threadId }, 'redis event bus publish failed'),
         );
