@@ -86,6 +86,10 @@ export function llmAgentCapabilities(definition: AgentDefinition): AgentCapabili
       clientProvided: true,
     },
     execution: { maxIterations: definition.maxIterations },
+    // Approval-gated tools stop the run with an interrupt; resume answers it.
+    ...(definition.tools.some((t) => t.approval === 'always')
+      ? { humanInTheLoop: { supported: true, approvals: true, interventions: false } }
+      : {}),
     custom: { tokenUsage: true },
   };
 }
