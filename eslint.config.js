@@ -14,6 +14,7 @@ const layers = [
   ['cluster'],
   ['agents'],
   ['runs'],
+  ['workers'],
   ['http', 'ws', 'console'],
 ];
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { existsSync, readFileSync } from 'node:fs';
-import type { Express } from 'express';
+import express, { type Express } from 'express';
 import { pino, type Logger } from 'pino';
 import { createAgentRegistry, type AgentRegistry } from './agents/agent-registry.js';
 import type { Agent } from './agents/agent.js';
@@ -9,6 +9,8 @@ import { loadAgentsFile } from './agents/agents-file.js';
 import { createDemoAgent } from './agents/demo/demo-agent.js';
 import { createLlmAgent } from './agents/llm-agent.js';
 import { createApp } from './app.js';
+import { healthRoutes } from './http/health-routes.js';
+import { errorHandler, routeNotFound } from './http/http-error.js';
 import { createInMemoryControlChannel, createInMemoryRunLock } from './cluster/in-memory-cluster.js';
 import { createRedisCluster } from './cluster/redis-cluster.js';
 import type { Config } from './config.js';
@@ -21,9 +23,15 @@ import { recoverOrphanedRuns } from './runs/recover-orphaned-runs.js';
 import { createRunService, type RunService } from './runs/run-service.js';
 import type { BridgeStore } from './store/bridge-store.js';
 import { openStore } from './store/open-store.js';
+import { createQueuedRunService } from './workers/queued-run-service.js';
+import { connectForBullMq, openRunQueue, type RunQueue } from './workers/run-queue.js';
+import { startRunWorker, type RunWorker } from './workers/run-worker.js';
 
 /** A wired bridge: the app and what must be closed with it. */
 export interface BridgeRuntime {
+  /** `all` serves and executes; `web` serves and queues runs; `worker` executes queued runs. */
+  role: Config['BRIDGE_ROLE'];
+  /** The AG-UI app; a worker's answers `/health` and `/ready` only. */
   app: Express;
   store: BridgeStore;
   bus: EventBus;
@@ -34,7 +42,7 @@ export interface BridgeRuntime {
   ready(): Promise<Record<string, string>>;
   /** Live subscribers per thread and transport. */
   subscribers: SubscriberRegistry;
-  /** Serves `/ws` on the listening server. */
+  /** Serves `/ws` on the listening server (a worker serves none: the handle does nothing). */
   attachWebSocket(server: Server): WsServerHandle;
   logger: Logger;
   /** Cancels active runs (each logs its end), then closes the database. */
@@ -76,34 +84,77 @@ export async function createBridgeRuntime(
   const now = options.now ?? Date.now;
   const lock = cluster?.lock ?? createInMemoryRunLock();
   const control = cluster?.control ?? createInMemoryControlChannel();
-  const runs = createRunService({
-    agents,
+  const role = config.BRIDGE_ROLE;
+  const redisUrl = config.REDIS_URL ?? '';
+  const queue: RunQueue | null =
+    role === 'web' ? await openRunQueue({ url: redisUrl, prefix: config.BRIDGE_REDIS_PREFIX, logger }) : null;
+  // A web instance executes nothing: its run service queues runs for workers and follows them.
+  const local = queue
+    ? null
+    : createRunService({
+        agents,
+        store,
+        bus,
+        lock,
+        control,
+        logger,
+        now,
+        generateId: randomUUID,
+        enqueueTimeoutMs: config.BRIDGE_ENQUEUE_TIMEOUT_MS,
+      });
+  const reaperDeps = local && {
     store,
-    bus,
     lock,
-    control,
+    bus,
     logger,
     now,
-    generateId: randomUUID,
-    enqueueTimeoutMs: config.BRIDGE_ENQUEUE_TIMEOUT_MS,
-  });
-  const reaperDeps = {
-    store,
-    lock,
-    bus,
-    logger,
-    now,
-    isLocal: (threadId: string) => runs.isActive(threadId),
+    isLocal: (threadId: string) => local.isActive(threadId),
   };
-  await recoverOrphanedRuns(reaperDeps);
+  if (reaperDeps) await recoverOrphanedRuns(reaperDeps);
+  const worker: RunWorker | null =
+    local && role === 'worker'
+      ? await startRunWorker({
+          connection: connectForBullMq(redisUrl, logger),
+          prefix: config.BRIDGE_REDIS_PREFIX,
+          runs: local,
+          log: store.events,
+          logger,
+          now,
+          concurrency: config.BRIDGE_WORKER_CONCURRENCY,
+        })
+      : null;
+  let runs: RunService;
+  if (queue) {
+    runs = createQueuedRunService({
+      ...queue,
+      prefix: config.BRIDGE_REDIS_PREFIX,
+      log: store.events,
+      bus,
+      lock,
+      control,
+      logger,
+      now,
+      pickupTimeoutMs: config.BRIDGE_WORKER_PICKUP_TIMEOUT_MS,
+      // A picked-up run of an `enqueue` agent may wait this long for its thread, then a margin.
+      startTimeoutMs: config.BRIDGE_ENQUEUE_TIMEOUT_MS + 10_000,
+    });
+  } else if (local && worker) {
+    // A worker's shutdown first stops taking jobs, then cancels its runs.
+    runs = { ...local, shutdown: () => worker.close() };
+  } else if (local) {
+    runs = local;
+  } else {
+    throw new Error('unreachable: every role has a run service');
+  }
   // With several instances a worker can die at any time: reap as often as a lock can expire.
-  const reaper = cluster
-    ? setInterval(() => {
-        recoverOrphanedRuns(reaperDeps).catch((error: unknown) =>
-          logger.warn({ err: error }, 'reaper failed'),
-        );
-      }, config.BRIDGE_RUN_LOCK_TTL_MS)
-    : undefined;
+  const reaper =
+    cluster && reaperDeps
+      ? setInterval(() => {
+          recoverOrphanedRuns(reaperDeps).catch((error: unknown) =>
+            logger.warn({ err: error }, 'reaper failed'),
+          );
+        }, config.BRIDGE_RUN_LOCK_TTL_MS)
+      : undefined;
   reaper?.unref();
   const ready = async () => {
     const checks: Record<string, string> = {};
@@ -121,20 +172,24 @@ export async function createBridgeRuntime(
   const interrupts = createInterruptService({ store, runs, logger, now, generateId: randomUUID });
   const stopSweeper = interrupts.startSweeper(config.BRIDGE_INTERRUPT_SWEEP_MS);
   const subscribers = createSubscriberRegistry();
-  const app = createApp({
-    subscribers,
-    store,
-    bus,
-    agents,
-    runs,
-    interrupts,
-    ready,
-    logger,
-    version: VERSION,
-    maxBody: config.BRIDGE_MAX_BODY,
-    keepAliveMs: config.BRIDGE_SSE_KEEPALIVE_MS,
-  });
+  const app =
+    role === 'worker'
+      ? createWorkerApp({ ready, logger })
+      : createApp({
+          subscribers,
+          store,
+          bus,
+          agents,
+          runs,
+          interrupts,
+          ready,
+          logger,
+          version: VERSION,
+          maxBody: config.BRIDGE_MAX_BODY,
+          keepAliveMs: config.BRIDGE_SSE_KEEPALIVE_MS,
+        });
   return {
+    role,
     app,
     store,
     bus,
@@ -145,20 +200,23 @@ export async function createBridgeRuntime(
     ready,
     subscribers,
     attachWebSocket: (server) =>
-      attachWebSocketServer(server, {
-        store,
-        bus,
-        runs,
-        subscribers,
-        logger,
-        resolveInterrupt: (tenantId, interruptId, status, payload) =>
-          interrupts.resolve({ tenantId, actor: tenantId, interruptId, status, payload, via: 'ws' }),
-        options: { maxConnectionsPerThread: config.BRIDGE_WS_MAX_CONNECTIONS_PER_THREAD },
-      }),
+      role === 'worker'
+        ? { connections: 0, close: async () => undefined }
+        : attachWebSocketServer(server, {
+            store,
+            bus,
+            runs,
+            subscribers,
+            logger,
+            resolveInterrupt: (tenantId, interruptId, status, payload) =>
+              interrupts.resolve({ tenantId, actor: tenantId, interruptId, status, payload, via: 'ws' }),
+            options: { maxConnectionsPerThread: config.BRIDGE_WS_MAX_CONNECTIONS_PER_THREAD },
+          }),
     async close() {
       stopSweeper();
       clearInterval(reaper);
       await runs.shutdown();
+      await queue?.close();
       subscribers.closeAll();
       await cluster?.close();
       await store.close();
@@ -178,4 +236,14 @@ async function loadFileAgents(config: Config, env: Record<string, string | undef
       maxRetries: config.BRIDGE_LLM_MAX_RETRIES,
     }),
   );
+}
+
+/** The HTTP app of a worker: `/health` and `/ready` only, so orchestrators can probe it. */
+function createWorkerApp(deps: { ready(): Promise<Record<string, string>>; logger: Logger }): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(healthRoutes(deps));
+  app.use(routeNotFound);
+  app.use(errorHandler(deps.logger));
+  return app;
 }

@@ -38,9 +38,25 @@ export const ConfigSchema = z
     BRIDGE_WS_MAX_CONNECTIONS_PER_THREAD: z.coerce.number().int().min(1).default(5),
     /** How long a run of an `enqueue` agent waits for its busy thread before 409 THREAD_BUSY. */
     BRIDGE_ENQUEUE_TIMEOUT_MS: z.coerce.number().int().min(0).default(120_000),
+    /**
+     * `all`: serve HTTP and execute runs; `web`: serve HTTP/WS and queue runs for workers;
+     * `worker`: execute queued runs (serves /health and /ready only). docs/deployment.md, section (c).
+     */
+    BRIDGE_ROLE: z.enum(['all', 'web', 'worker']).default('all'),
+    /** Runs one worker process executes at once. */
+    BRIDGE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).default(8),
+    /** How long a web instance waits for a worker to pick a queued run up before 503. */
+    BRIDGE_WORKER_PICKUP_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((config, ctx) => {
+    if (config.BRIDGE_ROLE !== 'all' && !config.REDIS_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['BRIDGE_ROLE'],
+        message: `${config.BRIDGE_ROLE} needs REDIS_URL (web instances and workers share a queue on Redis)`,
+      });
+    }
     if (!config.BRIDGE_API_KEYS && !LOOPBACK.has(config.HOST)) {
       ctx.addIssue({
         code: 'custom',

@@ -7,7 +7,10 @@ async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const runtime = await createBridgeRuntime(config);
   const server: Server = runtime.app.listen(config.PORT, config.HOST, () => {
-    runtime.logger.info({ url: `http://${config.HOST}:${config.PORT}` }, 'bridge listening');
+    runtime.logger.info(
+      { url: `http://${config.HOST}:${config.PORT}`, role: runtime.role },
+      'bridge listening',
+    );
   });
   const ws = runtime.attachWebSocket(server);
   let stopping = false;
