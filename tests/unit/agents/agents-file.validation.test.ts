@@ -71,6 +71,7 @@ describe('agents file validation', () => {
       description: 'Only what is required',
       model: 'llama3',
       maxIterations: 8,
+      concurrency: 'reject',
       tools: [],
     });
   });
