@@ -1,0 +1,91 @@
+import { writeFileSync } from 'node:fs';
+import type { ContestantResults } from './figures.js';
+import { rate } from './format.js';
+import { chartPng } from './png-chart.js';
+import {
+  colorOf,
+  layoutPanel,
+  LEFT,
+  PANEL_HEIGHT,
+  TOP,
+  WIDTH,
+  type ChartModel,
+  type ChartPanel,
+} from './chart-layout.js';
+import { median } from './stats.js';
+
+/** Figure 1, 3 and 7 events/s (medians), contestants side by side. */
+export function chartModel(results: ContestantResults[], levels: number[], lengths: number[]): ChartModel {
+  const value = (samples: { eventsPerSec: number[]; skipped?: string } | undefined): number =>
+    samples && !samples.skipped ? median(samples.eventsPerSec) : Number.NaN;
+  return {
+    legend: results.map((r) => r.label),
+    panels: [
+      {
+        title: 'Figure 1: events/s, one run to one client (median)',
+        groups: [{ title: 'one run', values: results.map((r) => value(r.single)) }],
+      },
+      {
+        title: 'Figure 3: events/s, simultaneous runs (median, all runs together)',
+        groups: levels.map((l) => ({
+          title: `${l} runs`,
+          values: results.map((r) => value(r.concurrency[l])),
+        })),
+      },
+      {
+        title: 'Figure 7: events/s by run length (median)',
+        groups: lengths.map((l) => ({
+          title: `${l / 1000}k events`,
+          values: results.map((r) => value(r.growth[l])),
+        })),
+      },
+    ],
+  };
+}
+
+const escape = (text: string): string => text.replaceAll('&', '&amp;').replaceAll('<', '&lt;');
+
+function panelSvg(panel: ChartPanel, top: number): string {
+  const { bars, labels, base, max } = layoutPanel(panel, top);
+  return [
+    `<text x="${LEFT}" y="${top + 18}" font-size="15" font-weight="bold">${escape(panel.title)}</text>`,
+    `<line x1="${LEFT}" y1="${base}" x2="${WIDTH - 20}" y2="${base}" stroke="#333"/>`,
+    `<text x="${LEFT - 6}" y="${top + 36}" font-size="11" text-anchor="end">${rate(max)}</text>`,
+    `<text x="${LEFT - 6}" y="${base}" font-size="11" text-anchor="end">0</text>`,
+    ...bars.map(
+      (b) =>
+        `<rect x="${b.x.toFixed(1)}" y="${b.y.toFixed(1)}" width="${b.width.toFixed(1)}" ` +
+        `height="${b.height.toFixed(1)}" fill="${b.color}"/>` +
+        `<text x="${(b.x + b.width / 2).toFixed(1)}" y="${(b.y - 3).toFixed(1)}" font-size="9" ` +
+        `text-anchor="middle">${rate(b.value)}</text>`,
+    ),
+    ...labels.map(
+      (l) =>
+        `<text x="${l.x.toFixed(1)}" y="${base + 16}" font-size="12" text-anchor="middle">${escape(l.text)}</text>`,
+    ),
+  ].join('\n');
+}
+
+/** The chart as SVG. */
+export function chartSvg(model: ChartModel): string {
+  const legend = model.legend.map(
+    (label, i) =>
+      `<rect x="${LEFT + i * 175}" y="10" width="12" height="12" fill="${colorOf(i)}"/>` +
+      `<text x="${LEFT + 16 + i * 175}" y="21" font-size="11">${escape(label)}</text>`,
+  );
+  const height = TOP + model.panels.length * PANEL_HEIGHT;
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" font-family="sans-serif">`,
+    `<rect width="100%" height="100%" fill="white"/>`,
+    ...legend,
+    ...model.panels.map((panel, i) => panelSvg(panel, TOP + i * PANEL_HEIGHT)),
+    '</svg>',
+    '',
+  ].join('\n');
+}
+
+/** Writes the chart as SVG and as PNG (drawn by `png-chart.ts`: no image library is installed). */
+export function writeChart(model: ChartModel, svgPath: string, pngPath: string): void {
+  writeFileSync(svgPath, chartSvg(model));
+  writeFileSync(pngPath, chartPng(model));
+}

@@ -1,0 +1,33 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** A server the bench measures: listening on a loopback port, serving the bench agent's run route. */
+export interface ServerUnderTest {
+  /** Base URL, always `http://127.0.0.1:<port>`. */
+  url: string;
+  /** Errors the server logged (first distinct ones), when it keeps a log. */
+  problems?(): string[];
+  /** Stops it and removes what it created (databases, Redis keys). */
+  close(): Promise<void>;
+}
+
+/** One contestant of the comparison: how to start it, and how it is named in the tables. */
+export interface Contestant {
+  key: string;
+  label: string;
+  start(): Promise<ServerUnderTest>;
+}
+
+/** Listens on a random loopback port and returns the base URL. */
+export async function listenOnLoopback(server: Server): Promise<string> {
+  // Many simultaneous runs connect at once: a deeper accept queue than the default 511.
+  await new Promise<void>((resolve) => server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, resolve));
+  const { port } = server.address() as AddressInfo;
+  return `http://127.0.0.1:${port}`;
+}
+
+/** Closes a listening server, cutting any connection still open. */
+export async function closeServer(server: Server): Promise<void> {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+}
