@@ -33,17 +33,28 @@ export const persistEvents =
     new Observable<SequencedEvent>((subscriber) => {
       let seq = options.lastSeq;
       let pending: SequencedEvent[] = [];
+      let taken = 0;
       let writing = false;
+      // The next batch: at most MAX_BATCH events, so a long burst reaches the client while it is stored.
+      const takeBatch = (): SequencedEvent[] => {
+        const end = Math.min(taken + MAX_BATCH, pending.length);
+        const batch = pending.slice(taken, end);
+        taken = end;
+        if (taken === pending.length) {
+          pending = [];
+          taken = 0;
+        }
+        return batch;
+      };
       let sourceDone = false;
 
       const flush = async (): Promise<void> => {
         try {
-          while (pending.length > 0) {
-            const batch = pending;
-            pending = [];
+          while (pending.length > taken) {
+            const batch = takeBatch();
             const logged = batch.map((e) => toLogged(e, options.runId));
             await options.log.append(options.threadId, logged);
-            if (sourceDone && pending.length === 0) await options.beforeEnd?.();
+            if (sourceDone && pending.length === taken) await options.beforeEnd?.();
             // Published after the commit (and, for the terminal batch, after the run's end is stored).
             options.onCommitted?.(logged);
             for (const e of batch) subscriber.next(e);
@@ -74,6 +85,9 @@ export const persistEvents =
       });
       return () => subscription.unsubscribe();
     });
+
+/** The most events one append writes (one transaction). */
+const MAX_BATCH = 1000;
 
 function toLogged(e: SequencedEvent, runId: string): LoggedEvent {
   return { seq: e.seq, runId, type: e.event.type, json: e.json };

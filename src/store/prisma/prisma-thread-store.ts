@@ -5,6 +5,12 @@ import type { BeginRunInput, FinishRunInput, ThreadStore } from '../thread-store
 import type { BridgePrismaClient } from './prisma-client.js';
 import { toMessage, toRunRecord, toThreadRecord } from './records.js';
 
+/**
+ * A run's end writes everything it produced at once (a long run: thousands of messages), and under
+ * load a transaction may wait for a pooled connection: Prisma's 2 s / 5 s defaults are too tight.
+ */
+const TRANSACTION_OPTIONS = { maxWait: 30_000, timeout: 120_000 };
+
 type Tx = Parameters<Parameters<BridgePrismaClient['$transaction']>[0]>[0];
 
 /** The ThreadStore on Prisma: threads, runs and messages, each run's begin and end one transaction. */
@@ -48,9 +54,9 @@ export function createPrismaThreadStore(prisma: BridgePrismaClient): ThreadStore
       return rows.map((r) => ({ threadId: r.threadId, runId: r.id }));
     },
 
-    beginRun: (input) => prisma.$transaction((tx) => beginRun(tx, input)),
+    beginRun: (input) => prisma.$transaction((tx) => beginRun(tx, input), TRANSACTION_OPTIONS),
 
-    finishRun: (input) => prisma.$transaction((tx) => finishRun(tx, input)),
+    finishRun: (input) => prisma.$transaction((tx) => finishRun(tx, input), TRANSACTION_OPTIONS),
 
     async delete(threadId) {
       const [, , , , , deleted] = await prisma.$transaction([
@@ -122,20 +128,33 @@ async function finishRun(tx: Tx, input: FinishRunInput): Promise<void> {
 async function recordToolCalls(tx: Tx, input: FinishRunInput): Promise<void> {
   const { threadId, runId } = input;
   const at = input.finishedAt;
-  for (const call of input.toolCalls) {
-    await tx.toolCall.upsert({
-      where: { threadId_id: { threadId, id: call.toolCallId } },
-      create: {
+  // Set-based, a constant number of statements per chunk: a long run can make thousands of calls.
+  const known = new Set<string>();
+  for (const ids of chunks(input.toolCalls.map((c) => c.toolCallId))) {
+    const rows = await tx.toolCall.findMany({ where: { threadId, id: { in: ids } }, select: { id: true } });
+    for (const row of rows) known.add(row.id);
+  }
+  const fresh = input.toolCalls.filter((c) => !known.has(c.toolCallId));
+  for (const batch of chunks(fresh)) {
+    await tx.toolCall.createMany({
+      data: batch.map((c) => ({
         threadId,
-        id: call.toolCallId,
+        id: c.toolCallId,
         runId,
-        name: call.name,
-        kind: call.kind,
-        status: call.status,
+        name: c.name,
+        kind: c.kind,
+        status: c.status,
         createdAt: at,
-      },
-      update: { status: call.status },
+      })),
     });
+  }
+  for (const status of new Set(input.toolCalls.filter((c) => known.has(c.toolCallId)).map((c) => c.status))) {
+    const ids = input.toolCalls
+      .filter((c) => known.has(c.toolCallId) && c.status === status)
+      .map((c) => c.toolCallId);
+    for (const batch of chunks(ids)) {
+      await tx.toolCall.updateMany({ where: { threadId, id: { in: batch } }, data: { status } });
+    }
   }
   if (input.interrupts.length === 0) return;
   await tx.interrupt.createMany({
@@ -166,11 +185,15 @@ async function upsertMessages(
   messages: Message[],
 ): Promise<void> {
   if (messages.length === 0) return;
-  const ids = messages.map((m) => m.id);
-  const stored = await tx.message.findMany({
-    where: { threadId, id: { in: ids } },
-    select: { id: true, data: true },
-  });
+  const stored: { id: string; data: string }[] = [];
+  for (const ids of chunks(messages.map((m) => m.id))) {
+    stored.push(
+      ...(await tx.message.findMany({
+        where: { threadId, id: { in: ids } },
+        select: { id: true, data: true },
+      })),
+    );
+  }
   const storedData = new Map(stored.map((m) => [m.id, m.data]));
   const last = await tx.message.aggregate({ where: { threadId }, _max: { seq: true } });
   let seq = last._max.seq ?? 0;
@@ -185,5 +208,12 @@ async function upsertMessages(
       await tx.message.update({ where: { threadId_id: { threadId, id: message.id } }, data: { data } });
     }
   }
-  if (fresh.length > 0) await tx.message.createMany({ data: fresh });
+  for (const batch of chunks(fresh)) await tx.message.createMany({ data: batch });
+}
+
+/** Splits a list below SQLite's bound-parameter limit (999 on older builds) per statement. */
+function chunks<T>(items: T[], size = 300): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }
