@@ -1,0 +1,84 @@
+/**
+ * Profiles the bridge on one long run (SQLite): `node --cpu-prof --import tsx bench/profile-run.ts`.
+ * Writes a .cpuprofile into the working directory; open it in Chrome DevTools.
+ */
+import { execFileSync } from 'node:child_process';
+import http from 'node:http';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { from } from 'rxjs';
+import { pino } from 'pino';
+import type { Agent } from '../src/agents/agent.js';
+import { createBridgeRuntime } from '../src/bridge-runtime.js';
+import { loadConfig } from '../src/config.js';
+import type { AgentEvent } from '../src/protocol/agent-event.js';
+
+const EVENTS_PER_RUN = Number(process.argv[2] ?? 5000);
+const RUNS = Number(process.argv[3] ?? 5);
+
+function burst(): Agent {
+  const events: AgentEvent[] = [];
+  for (let i = 0; events.length < EVENTS_PER_RUN; i++) {
+    for (let d = 0; d < 4; d++)
+      events.push({ type: 'text_delta', messageId: `m${i}`, delta: `piece ${d} of ${i} ` });
+    events.push({
+      type: 'tool_call_start',
+      toolCallId: `c${i}`,
+      toolName: 'lookup',
+      parentMessageId: `a${i}`,
+    });
+    events.push({ type: 'tool_call_args', toolCallId: `c${i}`, delta: `{"i":${i}}` });
+    events.push({ type: 'tool_result', toolCallId: `c${i}`, messageId: `r${i}`, content: `{"ok":${i}}` });
+    events.push({ type: 'state_patch', patch: [{ op: 'add', path: `/k${i % 50}`, value: i }] });
+  }
+  return {
+    id: 'burst',
+    name: 'Burst',
+    description: 'profile',
+    capabilities: () => ({}),
+    toolPolicies: () => [{ name: 'lookup', approval: 'never' }],
+    run: () => from(events),
+  };
+}
+
+const dir = mkdtempSync(path.join(tmpdir(), 'profile-'));
+const url = `file:${path.join(dir, 'p.db')}`;
+execFileSync('npx', ['prisma', 'migrate', 'deploy'], {
+  env: { ...process.env, DATABASE_URL: url },
+  stdio: 'ignore',
+});
+const runtime = await createBridgeRuntime(loadConfig({ DATABASE_URL: url }), {
+  logger: pino({ level: 'silent' }),
+  extraAgents: [burst()],
+});
+const server = runtime.app.listen(0, '127.0.0.1');
+await new Promise((r) => server.once('listening', r));
+const { port } = server.address() as { port: number };
+
+for (let run = 0; run < RUNS; run++) {
+  const started = performance.now();
+  const body = JSON.stringify({ threadId: `t${run}`, runId: 'r', messages: [], tools: [], context: [] });
+  const frames = await new Promise<number>((resolve, reject) => {
+    const req = http.request({
+      port,
+      host: '127.0.0.1',
+      path: '/agent/burst/run',
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+    });
+    req.on('response', (res) => {
+      let count = 0;
+      res.on('data', (chunk: Buffer) => (count += chunk.toString().split('\n\n').length - 1));
+      res.on('end', () => resolve(count));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+  const ms = performance.now() - started;
+  console.log(
+    `run ${run}: ${frames} events in ${ms.toFixed(0)} ms = ${((frames / ms) * 1000).toFixed(0)} events/s`,
+  );
+}
+await runtime.close();
+server.close();
