@@ -2,7 +2,8 @@ import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import type { AgentRegistry } from './agents/agent-registry.js';
 import { agentRoutes } from './http/agent-routes.js';
-import { healthRoutes } from './http/health-routes.js';
+import { requireApiKey, type KeyResolver } from './http/api-keys.js';
+import { healthRoutes, readyRoute } from './http/health-routes.js';
 import { errorHandler, routeNotFound } from './http/http-error.js';
 import { interruptRoutes } from './http/interrupt-routes.js';
 import { jsonBody } from './http/json-body.js';
@@ -22,6 +23,8 @@ export interface AppDeps {
   agents: AgentRegistry;
   runs: RunService;
   interrupts: InterruptService;
+  /** Resolves API keys to tenants; unset: no authentication, every caller is tenant `default`. */
+  apiKeys?: KeyResolver;
   /** Each dependency's health, for /ready. */
   ready(): Promise<Record<string, string>>;
   logger: Logger;
@@ -36,6 +39,9 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(healthRoutes(deps));
+  // With BRIDGE_API_KEYS every route but /health needs a key (and acts for its tenant).
+  if (deps.apiKeys) app.use(requireApiKey(deps.apiKeys));
+  app.use(readyRoute(deps));
   app.use(jsonBody(deps.maxBody));
   // Before the thread routes: it answers GET /threads/:id/events when the client asks for SSE.
   app.use(threadStreamRoutes(deps));

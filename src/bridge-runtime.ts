@@ -9,7 +9,8 @@ import { loadAgentsFile } from './agents/agents-file.js';
 import { createDemoAgent } from './agents/demo/demo-agent.js';
 import { createLlmAgent } from './agents/llm-agent.js';
 import { createApp } from './app.js';
-import { healthRoutes } from './http/health-routes.js';
+import { healthRoutes, readyRoute } from './http/health-routes.js';
+import { createKeyResolver, presentedKey } from './http/api-keys.js';
 import { errorHandler, routeNotFound } from './http/http-error.js';
 import { createInMemoryControlChannel, createInMemoryRunLock } from './cluster/in-memory-cluster.js';
 import { createRedisCluster } from './cluster/redis-cluster.js';
@@ -171,6 +172,7 @@ export async function createBridgeRuntime(
   };
   const interrupts = createInterruptService({ store, runs, logger, now, generateId: randomUUID });
   const stopSweeper = interrupts.startSweeper(config.BRIDGE_INTERRUPT_SWEEP_MS);
+  const apiKeys = config.BRIDGE_API_KEYS ? createKeyResolver(config.BRIDGE_API_KEYS) : undefined;
   const subscribers = createSubscriberRegistry();
   const app =
     role === 'worker'
@@ -183,6 +185,7 @@ export async function createBridgeRuntime(
           runs,
           interrupts,
           ready,
+          ...(apiKeys ? { apiKeys } : {}),
           logger,
           version: VERSION,
           maxBody: config.BRIDGE_MAX_BODY,
@@ -208,6 +211,8 @@ export async function createBridgeRuntime(
             runs,
             subscribers,
             logger,
+            // Browsers cannot set headers on a WebSocket: the key may come as ?token=.
+            ...(apiKeys ? { authenticate: (req) => apiKeys(presentedKey(req, true)) } : {}),
             resolveInterrupt: (tenantId, interruptId, status, payload) =>
               interrupts.resolve({ tenantId, actor: tenantId, interruptId, status, payload, via: 'ws' }),
             options: { maxConnectionsPerThread: config.BRIDGE_WS_MAX_CONNECTIONS_PER_THREAD },
@@ -242,7 +247,8 @@ async function loadFileAgents(config: Config, env: Record<string, string | undef
 function createWorkerApp(deps: { ready(): Promise<Record<string, string>>; logger: Logger }): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.use(healthRoutes(deps));
+  app.use(healthRoutes());
+  app.use(readyRoute(deps));
   app.use(routeNotFound);
   app.use(errorHandler(deps.logger));
   return app;
