@@ -27,7 +27,7 @@ export async function openPostgresStore(url: string): Promise<BridgeStore> {
   const client = prisma as unknown as BridgePrismaClient;
   await prisma.$connect();
   return {
-    threads: createPrismaThreadStore(client),
+    threads: createPrismaThreadStore(client, 'postgres'),
     events: createPostgresEventLog(pool, schema),
     interrupts: createPrismaInterruptStore(client),
     ping: async () => {

@@ -2,6 +2,7 @@ import type { Message } from '@ag-ui/core';
 import { InvalidInputError } from '../../protocol/bridge-error.js';
 import { createThreadSnapshot } from '../../protocol/thread-snapshot.js';
 import type { BeginRunInput, FinishRunInput, ThreadStore } from '../thread-store.js';
+import { insertRows, type SqlDialect } from './insert-rows.js';
 import type { BridgePrismaClient } from './prisma-client.js';
 import { toMessage, toRunRecord, toThreadRecord } from './records.js';
 
@@ -14,7 +15,7 @@ const TRANSACTION_OPTIONS = { maxWait: 30_000, timeout: 120_000 };
 type Tx = Parameters<Parameters<BridgePrismaClient['$transaction']>[0]>[0];
 
 /** The ThreadStore on Prisma: threads, runs and messages, each run's begin and end one transaction. */
-export function createPrismaThreadStore(prisma: BridgePrismaClient): ThreadStore {
+export function createPrismaThreadStore(prisma: BridgePrismaClient, dialect: SqlDialect): ThreadStore {
   return {
     async get(threadId) {
       const row = await prisma.thread.findUnique({ where: { id: threadId } });
@@ -54,9 +55,9 @@ export function createPrismaThreadStore(prisma: BridgePrismaClient): ThreadStore
       return rows.map((r) => ({ threadId: r.threadId, runId: r.id }));
     },
 
-    beginRun: (input) => prisma.$transaction((tx) => beginRun(tx, input), TRANSACTION_OPTIONS),
+    beginRun: (input) => prisma.$transaction((tx) => beginRun(tx, dialect, input), TRANSACTION_OPTIONS),
 
-    finishRun: (input) => prisma.$transaction((tx) => finishRun(tx, input), TRANSACTION_OPTIONS),
+    finishRun: (input) => prisma.$transaction((tx) => finishRun(tx, dialect, input), TRANSACTION_OPTIONS),
 
     async delete(threadId) {
       const [, , , , , deleted] = await prisma.$transaction([
@@ -72,7 +73,7 @@ export function createPrismaThreadStore(prisma: BridgePrismaClient): ThreadStore
   };
 }
 
-async function beginRun(tx: Tx, input: BeginRunInput) {
+async function beginRun(tx: Tx, dialect: SqlDialect, input: BeginRunInput) {
   const { threadId, runId } = input;
   if (await tx.run.findUnique({ where: { threadId_id: { threadId, id: runId } }, select: { id: true } })) {
     throw new InvalidInputError(`runId ${runId} was already used; every run needs a new runId`);
@@ -100,13 +101,14 @@ async function beginRun(tx: Tx, input: BeginRunInput) {
       startedAt: input.startedAt,
     },
   });
-  await upsertMessages(tx, threadId, null, input.messages);
+  await upsertMessages(tx, dialect, { threadId, runId: null, at: input.startedAt }, input.messages);
   return { thread };
 }
 
-async function finishRun(tx: Tx, input: FinishRunInput): Promise<void> {
-  await upsertMessages(tx, input.threadId, input.runId, input.messages);
-  await recordToolCalls(tx, input);
+async function finishRun(tx: Tx, dialect: SqlDialect, input: FinishRunInput): Promise<void> {
+  const owner = { threadId: input.threadId, runId: input.runId, at: input.finishedAt };
+  await upsertMessages(tx, dialect, owner, input.messages);
+  await recordToolCalls(tx, dialect, input);
   await tx.thread.update({
     where: { id: input.threadId },
     data: { status: input.threadStatus, snapshot: JSON.stringify(input.snapshot) },
@@ -125,7 +127,7 @@ async function finishRun(tx: Tx, input: FinishRunInput): Promise<void> {
 }
 
 /** The run's tool calls and interrupts, recorded with its end (the correlation store's inputs). */
-async function recordToolCalls(tx: Tx, input: FinishRunInput): Promise<void> {
+async function recordToolCalls(tx: Tx, dialect: SqlDialect, input: FinishRunInput): Promise<void> {
   const { threadId, runId } = input;
   const at = input.finishedAt;
   // Set-based, a constant number of statements per chunk: a long run can make thousands of calls.
@@ -135,19 +137,13 @@ async function recordToolCalls(tx: Tx, input: FinishRunInput): Promise<void> {
     for (const row of rows) known.add(row.id);
   }
   const fresh = input.toolCalls.filter((c) => !known.has(c.toolCallId));
-  for (const batch of chunks(fresh)) {
-    await tx.toolCall.createMany({
-      data: batch.map((c) => ({
-        threadId,
-        id: c.toolCallId,
-        runId,
-        name: c.name,
-        kind: c.kind,
-        status: c.status,
-        createdAt: at,
-      })),
-    });
-  }
+  await insertRows(
+    tx,
+    dialect,
+    'ToolCall',
+    ['threadId', 'id', 'runId', 'name', 'kind', 'status', 'createdAt'],
+    fresh.map((c) => [threadId, c.toolCallId, runId, c.name, c.kind, c.status, at]),
+  );
   for (const status of new Set(input.toolCalls.filter((c) => known.has(c.toolCallId)).map((c) => c.status))) {
     const ids = input.toolCalls
       .filter((c) => known.has(c.toolCallId) && c.status === status)
@@ -180,11 +176,12 @@ async function recordToolCalls(tx: Tx, input: FinishRunInput): Promise<void> {
 /** New ids are appended after the thread's last message; known ids are replaced in place. */
 async function upsertMessages(
   tx: Tx,
-  threadId: string,
-  runId: string | null,
+  dialect: SqlDialect,
+  owner: { threadId: string; runId: string | null; at: Date },
   messages: Message[],
 ): Promise<void> {
   if (messages.length === 0) return;
+  const { threadId, runId } = owner;
   const stored: { id: string; data: string }[] = [];
   for (const ids of chunks(messages.map((m) => m.id))) {
     stored.push(
@@ -208,7 +205,13 @@ async function upsertMessages(
       await tx.message.update({ where: { threadId_id: { threadId, id: message.id } }, data: { data } });
     }
   }
-  for (const batch of chunks(fresh)) await tx.message.createMany({ data: batch });
+  await insertRows(
+    tx,
+    dialect,
+    'Message',
+    ['threadId', 'seq', 'id', 'role', 'runId', 'data', 'createdAt'],
+    fresh.map((m) => [m.threadId, m.seq, m.id, m.role, m.runId, m.data, owner.at]),
+  );
 }
 
 /** Splits a list below SQLite's bound-parameter limit (999 on older builds) per statement. */

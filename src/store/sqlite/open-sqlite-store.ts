@@ -41,7 +41,7 @@ export async function openSqliteStore(url: string): Promise<BridgeStore> {
   const connection = db;
   const ping = connection.prepare('SELECT 1');
   return {
-    threads: createPrismaThreadStore(prisma),
+    threads: createPrismaThreadStore(prisma, 'sqlite'),
     events: createSqliteEventLog(connection),
     interrupts: createPrismaInterruptStore(prisma),
     ping: async () => {
