@@ -1,59 +1,23 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPostgresTestDatabase, type PostgresTestDatabase } from '../fixtures/postgres-database.js';
-import { signalGroup, startServerProcess, type ServerProcess } from '../fixtures/server-process.js';
+import { json, post, startE2eCluster, until, type E2eCluster } from '../fixtures/e2e-cluster.js';
+import { signalGroup, type ServerProcess } from '../fixtures/server-process.js';
 import { eventsOf, openSse } from '../fixtures/sse-client.js';
-import { deleteRedisPrefix, REDIS_URL } from '../fixtures/test-backend.js';
 import { runInput } from '../fixtures/run-input.js';
 
 // Two bridges as separate processes on two ports, sharing one PostgreSQL database and one Redis.
-let database: PostgresTestDatabase;
-let prefix: string;
 let a: ServerProcess;
 let b: ServerProcess;
 
 const input = runInput;
 
-async function json(url: string, init?: RequestInit): Promise<{ status: number; body: any }> {
-  const res = await fetch(url, init);
-  return { status: res.status, body: await res.json() };
-}
-
-const post = (url: string, body: unknown) =>
-  json(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+let cluster: E2eCluster;
 
 beforeAll(async () => {
-  database = await createPostgresTestDatabase();
-  prefix = `bridge-e2e-${randomUUID().slice(0, 8)}:`;
-  const env = {
-    DATABASE_URL: database.url,
-    REDIS_URL,
-    BRIDGE_REDIS_PREFIX: prefix,
-    BRIDGE_RUN_LOCK_TTL_MS: '1000',
-    BRIDGE_DEMO_DELAY_MS: '150',
-  };
-  a = await startServerProcess(env);
-  b = await startServerProcess(env);
+  cluster = await startE2eCluster([{}, {}], { BRIDGE_RUN_LOCK_TTL_MS: '1000', BRIDGE_DEMO_DELAY_MS: '150' });
+  [a, b] = cluster.servers as [ServerProcess, ServerProcess];
 }, 120_000);
 
-afterAll(async () => {
-  for (const server of [a, b]) {
-    if (server && server.child.exitCode === null && server.child.signalCode === null) {
-      signalGroup(server, 'SIGTERM');
-      await server.exited;
-    }
-  }
-  await database?.drop();
-  await deleteRedisPrefix(prefix);
-});
+afterAll(() => cluster?.close());
 
 describe('two instances on PostgreSQL and Redis', () => {
   it('reports both dependencies ready', async () => {

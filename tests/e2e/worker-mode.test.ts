@@ -1,36 +1,16 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpAgent } from '@ag-ui/client';
 import type { BaseEvent } from '@ag-ui/core';
-import { createPostgresTestDatabase, type PostgresTestDatabase } from '../fixtures/postgres-database.js';
+import { json, post, startE2eCluster, until, type E2eCluster } from '../fixtures/e2e-cluster.js';
 import { verifyAgui } from '../fixtures/run-agent-verified.js';
 import { runInput } from '../fixtures/run-input.js';
-import { signalGroup, startServerProcess, type ServerProcess } from '../fixtures/server-process.js';
+import type { ServerProcess } from '../fixtures/server-process.js';
 import { eventsOf, openSse } from '../fixtures/sse-client.js';
-import { deleteRedisPrefix, REDIS_URL } from '../fixtures/test-backend.js';
 
 // Worker mode: a web instance that only accepts and streams, and a worker that executes runs from
 // the BullMQ queue, as two `npm start` processes on one PostgreSQL database and one Redis.
-let database: PostgresTestDatabase;
-let prefix: string;
 let web: ServerProcess;
 let worker: ServerProcess;
-
-async function json(url: string, init?: RequestInit): Promise<{ status: number; body: any }> {
-  const res = await fetch(url, init);
-  return { status: res.status, body: await res.json() };
-}
-
-const post = (url: string, body: unknown) =>
-  json(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** The process's pino log records (npm's own lines are skipped). */
 function logRecords(server: ServerProcess): { msg?: string; runId?: string; role?: string }[] {
@@ -44,31 +24,18 @@ function logRecords(server: ServerProcess): { msg?: string; runId?: string; role
 const executedBy = (server: ServerProcess, runId: string) =>
   logRecords(server).some((r) => r.msg === 'worker executing run' && r.runId === runId);
 
+let cluster: E2eCluster;
+
 beforeAll(async () => {
-  database = await createPostgresTestDatabase();
-  prefix = `bridge-e2e-${randomUUID().slice(0, 8)}:`;
-  const env = {
-    DATABASE_URL: database.url,
-    REDIS_URL,
-    BRIDGE_REDIS_PREFIX: prefix,
+  cluster = await startE2eCluster([{ BRIDGE_ROLE: 'web' }, { BRIDGE_ROLE: 'worker' }], {
     BRIDGE_RUN_LOCK_TTL_MS: '1000',
     BRIDGE_DEMO_DELAY_MS: '150',
     LOG_LEVEL: 'info',
-  };
-  web = await startServerProcess({ ...env, BRIDGE_ROLE: 'web' });
-  worker = await startServerProcess({ ...env, BRIDGE_ROLE: 'worker' });
+  });
+  [web, worker] = cluster.servers as [ServerProcess, ServerProcess];
 }, 120_000);
 
-afterAll(async () => {
-  for (const server of [web, worker]) {
-    if (server && server.child.exitCode === null && server.child.signalCode === null) {
-      signalGroup(server, 'SIGTERM');
-      await server.exited;
-    }
-  }
-  await database?.drop();
-  await deleteRedisPrefix(prefix);
-});
+afterAll(() => cluster?.close());
 
 describe('worker mode: web instance plus worker', () => {
   it('starts each process in its role; the worker serves probes only', async () => {
