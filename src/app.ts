@@ -1,5 +1,6 @@
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
 import type { AgentRegistry } from './agents/agent-registry.js';
 import { agentRoutes } from './http/agent-routes.js';
 import { requireApiKey, type KeyResolver } from './http/api-keys.js';
@@ -25,6 +26,8 @@ export interface AppDeps {
   interrupts: InterruptService;
   /** Resolves API keys to tenants; unset: no authentication, every caller is tenant `default`. */
   apiKeys?: KeyResolver;
+  /** Prometheus registry served at /metrics. */
+  metrics: Registry;
   /** Each dependency's health, for /ready. */
   ready(): Promise<Record<string, string>>;
   logger: Logger;
@@ -42,6 +45,9 @@ export function createApp(deps: AppDeps): Express {
   // With BRIDGE_API_KEYS every route but /health needs a key (and acts for its tenant).
   if (deps.apiKeys) app.use(requireApiKey(deps.apiKeys));
   app.use(readyRoute(deps));
+  app.get('/metrics', async (_req, res) => {
+    res.type(deps.metrics.contentType).send(await deps.metrics.metrics());
+  });
   app.use(jsonBody(deps.maxBody));
   // Before the thread routes: it answers GET /threads/:id/events when the client asks for SSE.
   app.use(threadStreamRoutes(deps));

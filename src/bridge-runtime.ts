@@ -11,6 +11,7 @@ import { createLlmAgent } from './agents/llm-agent.js';
 import { createApp } from './app.js';
 import { healthRoutes, readyRoute } from './http/health-routes.js';
 import { createKeyResolver, presentedKey } from './http/api-keys.js';
+import { createPrometheusMetrics } from './observability/prometheus-metrics.js';
 import { errorHandler, routeNotFound } from './http/http-error.js';
 import { createInMemoryControlChannel, createInMemoryRunLock } from './cluster/in-memory-cluster.js';
 import { createRedisCluster } from './cluster/redis-cluster.js';
@@ -86,6 +87,7 @@ export async function createBridgeRuntime(
   const lock = cluster?.lock ?? createInMemoryRunLock();
   const control = cluster?.control ?? createInMemoryControlChannel();
   const role = config.BRIDGE_ROLE;
+  const metrics = createPrometheusMetrics();
   const redisUrl = config.REDIS_URL ?? '';
   const queue: RunQueue | null =
     role === 'web' ? await openRunQueue({ url: redisUrl, prefix: config.BRIDGE_REDIS_PREFIX, logger }) : null;
@@ -102,6 +104,7 @@ export async function createBridgeRuntime(
         now,
         generateId: randomUUID,
         enqueueTimeoutMs: config.BRIDGE_ENQUEUE_TIMEOUT_MS,
+        metrics: metrics.runs,
       });
   const reaperDeps = local && {
     store,
@@ -185,6 +188,7 @@ export async function createBridgeRuntime(
           runs,
           interrupts,
           ready,
+          metrics: metrics.registry,
           ...(apiKeys ? { apiKeys } : {}),
           logger,
           version: VERSION,

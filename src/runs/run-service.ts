@@ -18,6 +18,7 @@ import { auditRefusals } from './audit-refusals.js';
 import { buildContinuation } from './build-continuation.js';
 import { checkAnswers } from './check-answers.js';
 import { recordTurn } from './pending-turn.js';
+import { NO_RUN_METRICS, type RunMetrics } from './run-metrics.js';
 import { isTerminal, readRunEnding } from './run-outcome.js';
 
 /** What the run service needs. */
@@ -30,6 +31,8 @@ export interface RunServiceDeps {
   lock: RunLock;
   /** Reaches the instance that runs a thread (stop). */
   control: ControlChannel;
+  /** Run counters for monitoring; none by default. */
+  metrics?: RunMetrics;
   /** How long a run of an `enqueue` agent waits for the thread before THREAD_BUSY (default 2 min). */
   enqueueTimeoutMs?: number;
   logger: Logger;
@@ -204,6 +207,8 @@ async function prepareRun(
     ? await buildContinuation(threadId, pendingTurn, store.interrupts, now)
     : undefined;
 
+  const metrics = deps.metrics ?? NO_RUN_METRICS;
+  let startedAt = now();
   const cancel$ = new ReplaySubject<Error | undefined>(1);
   const abort = new AbortController();
   const cancel = (reason?: Error) => {
@@ -220,7 +225,11 @@ async function prepareRun(
   let subscribed = false;
 
   const context = { threadId, runId, messages, state, input, signal: abort.signal, now, generateId };
-  const pipeline$ = defer(() => agent.run(continuation ? { ...context, continuation } : context)).pipe(
+  const pipeline$ = defer(() => {
+    startedAt = now();
+    metrics.runStarted(agent.id);
+    return agent.run(continuation ? { ...context, continuation } : context);
+  }).pipe(
     tap((event) => {
       if (event.type === 'outcome' && event.iteration !== undefined) iteration = event.iteration;
     }),
@@ -235,10 +244,14 @@ async function prepareRun(
       threadId,
       runId,
       lastSeq,
-      onCommitted: (events) => deps.bus.publish(threadId, events),
+      onCommitted: (events) => {
+        deps.bus.publish(threadId, events);
+        metrics.eventsCommitted(events.length);
+      },
       beforeEnd: async () => {
         if (!terminal) return;
         const ending = readRunEnding(terminal);
+        metrics.runEnded(agent.id, ending.status, now() - startedAt);
         if (ending.error) runLog.warn({ code: ending.error.code }, 'run failed: %s', ending.error.message);
         const turn = recordTurn({
           runId,
@@ -266,6 +279,7 @@ async function prepareRun(
     }),
     finalize(() => {
       abort.abort();
+      metrics.runClosed(agent.id);
       free();
     }),
   );
