@@ -1,25 +1,15 @@
 import type { Observable } from 'rxjs';
-import { defer, finalize, ReplaySubject, tap } from 'rxjs';
-import type { BaseEvent, Message, RunAgentInput } from '@ag-ui/core';
+import type { RunAgentInput } from '@ag-ui/core';
 import type { Logger } from 'pino';
 import type { AgentRegistry } from '../agents/agent-registry.js';
-import type { Agent } from '../agents/agent.js';
-import { createMessageAccumulator } from '../bridge/message-accumulator.js';
-import { createStateTracker } from '../bridge/state-tracker.js';
-import { toAguiEvents } from '../bridge/to-agui-events.js';
-import { ConflictError, NotFoundError } from '../protocol/bridge-error.js';
-import { createThreadSnapshot } from '../protocol/thread-snapshot.js';
 import type { ControlChannel } from '../cluster/control-channel.js';
 import type { RunLease, RunLock } from '../cluster/run-lock.js';
 import type { EventBus } from '../live/event-bus.js';
+import { ConflictError, NotFoundError } from '../protocol/bridge-error.js';
 import type { BridgeStore } from '../store/bridge-store.js';
-import { persistEvents, type SequencedEvent } from './persist-events.js';
-import { auditRefusals } from './audit-refusals.js';
-import { buildContinuation } from './build-continuation.js';
-import { checkAnswers } from './check-answers.js';
-import { recordTurn } from './pending-turn.js';
-import { NO_RUN_METRICS, type RunMetrics } from './run-metrics.js';
-import { isTerminal, readRunEnding } from './run-outcome.js';
+import type { SequencedEvent } from './persist-events.js';
+import { prepareRun } from './prepare-run.js';
+import type { RunMetrics } from './run-metrics.js';
 
 /** What the run service needs. */
 export interface RunServiceDeps {
@@ -159,144 +149,4 @@ export function createRunService(deps: RunServiceDeps): RunService {
       await Promise.all(runs.map((r) => r.done));
     },
   };
-}
-
-async function prepareRun(
-  deps: RunServiceDeps,
-  agent: Agent,
-  request: StartRunRequest,
-  free: () => void,
-): Promise<RunHandle> {
-  const { store, now, generateId, logger } = deps;
-  const { input, tenantId } = request;
-  const { threadId, runId } = input;
-  const existing = await store.threads.get(threadId);
-  if (existing && existing.tenantId !== tenantId) {
-    throw new NotFoundError('THREAD_NOT_FOUND', `No thread with id "${threadId}"`);
-  }
-  const storedMessages = existing ? await store.threads.messages(threadId) : [];
-  const pendingTurn = existing?.snapshot.pending ?? null;
-  const audit = { tenantId, actor: request.actor ?? tenantId, action: 'run', target: threadId };
-  await auditRefusals(store.interrupts, audit, now, async () => {
-    const at = new Date(now());
-    const checked = await checkAnswers({
-      threadId,
-      input,
-      storedMessages,
-      pendingTurn,
-      interrupts: store.interrupts,
-      now: at,
-      actor: audit.actor,
-    });
-    if (checked.resolutions.length > 0) await store.interrupts.resolve(checked.resolutions);
-    await store.interrupts.answerToolCalls(threadId, checked.answeredToolCallIds, at);
-  });
-  const lastSeq = await store.events.lastSeq(threadId);
-  await store.threads.beginRun({
-    threadId,
-    tenantId,
-    agentId: agent.id,
-    runId,
-    input,
-    startedAt: new Date(now()),
-    messages: input.messages,
-  });
-  const messages = input.messages.length > 0 ? input.messages : storedMessages;
-  const state = hasState(input.state) ? input.state : (existing?.snapshot.state ?? {});
-  const continuation = pendingTurn
-    ? await buildContinuation(threadId, pendingTurn, store.interrupts, now)
-    : undefined;
-
-  const metrics = deps.metrics ?? NO_RUN_METRICS;
-  let startedAt = now();
-  const cancel$ = new ReplaySubject<Error | undefined>(1);
-  const abort = new AbortController();
-  const cancel = (reason?: Error) => {
-    cancel$.next(reason);
-    abort.abort();
-  };
-  const runLog = logger.child({ threadId, runId, agentId: agent.id });
-  const accumulator = createMessageAccumulator(assistantMessages(messages));
-  const tracker = createStateTracker(state, (error) =>
-    runLog.warn({ err: error }, 'state patch did not apply'),
-  );
-  let terminal: BaseEvent | undefined;
-  let iteration = continuation?.iteration ?? 0;
-  let subscribed = false;
-
-  const context = { threadId, runId, messages, state, input, signal: abort.signal, now, generateId };
-  const pipeline$ = defer(() => {
-    startedAt = now();
-    metrics.runStarted(agent.id);
-    return agent.run(continuation ? { ...context, continuation } : context);
-  }).pipe(
-    tap((event) => {
-      if (event.type === 'outcome' && event.iteration !== undefined) iteration = event.iteration;
-    }),
-    toAguiEvents({ threadId, runId, now, generateId, cancel$ }),
-    tap((event) => {
-      accumulator.apply(event);
-      tracker.apply(event);
-      if (isTerminal(event)) terminal = event;
-    }),
-    persistEvents({
-      log: store.events,
-      threadId,
-      runId,
-      lastSeq,
-      onCommitted: (events) => {
-        deps.bus.publish(threadId, events);
-        metrics.eventsCommitted(events.length);
-      },
-      beforeEnd: async () => {
-        if (!terminal) return;
-        const ending = readRunEnding(terminal);
-        metrics.runEnded(agent.id, ending.status, now() - startedAt);
-        if (ending.error) runLog.warn({ code: ending.error.code }, 'run failed: %s', ending.error.message);
-        const turn = recordTurn({
-          runId,
-          agentId: agent.id,
-          input,
-          policies: agent.toolPolicies(),
-          outcome: ending.outcome,
-          iteration,
-          calls: accumulator.toolCalls(),
-          answered: accumulator.answered(),
-        });
-        await store.threads.finishRun({
-          threadId,
-          runId,
-          tenantId,
-          agentId: agent.id,
-          ...ending,
-          finishedAt: new Date(now()),
-          messages: accumulator.messages(),
-          snapshot: createThreadSnapshot(tracker.current(), turn.pending),
-          toolCalls: turn.toolCalls,
-          interrupts: turn.interrupts,
-        });
-      },
-    }),
-    finalize(() => {
-      abort.abort();
-      metrics.runClosed(agent.id);
-      free();
-    }),
-  );
-  const events$ = defer(() => {
-    if (subscribed) throw new Error(`Run ${runId} is already being consumed`);
-    subscribed = true;
-    return pipeline$;
-  });
-  return { threadId, runId, events$, cancel };
-}
-
-/** An input state counts when present and not an empty object (clients send `{}` by default). */
-function hasState(state: unknown): boolean {
-  if (state === undefined || state === null) return false;
-  return !(typeof state === 'object' && !Array.isArray(state) && Object.keys(state).length === 0);
-}
-
-function assistantMessages(messages: Message[]): Map<string, Message> {
-  return new Map(messages.filter((m) => m.role === 'assistant').map((m) => [m.id, m]));
 }
