@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { Redis } from 'ioredis';
 import pg from 'pg';
+import { deleteRedisPrefix as deleteKeys } from '../tests/fixtures/test-backend.js';
 
 const run = promisify(execFile);
 const REPO = fileURLToPath(new URL('..', import.meta.url));
@@ -77,18 +77,5 @@ export function benchRedisPrefix(): string {
   return `bench-${randomUUID().slice(0, 8)}:`;
 }
 
-/** Deletes every Redis key under `prefix` (bounded: SCAN ends when the cursor returns to 0). */
-export async function deleteRedisPrefix(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  try {
-    await redis.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-      if (keys.length > 0) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-}
+/** Deletes every Redis key under `prefix` on the bench's Redis. */
+export const deleteRedisPrefix = (prefix: string): Promise<void> => deleteKeys(prefix, REDIS_URL);

@@ -1,19 +1,18 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { agentClient, getJson, postRun, startLlmBridge, type LlmBridge } from '../../fixtures/llm-bridge.js';
+import {
+  runUntilApproval,
+  getJson,
+  postRun,
+  startLlmBridge,
+  type LlmBridge,
+} from '../../fixtures/llm-bridge.js';
 
 let env: LlmBridge;
 afterEach(() => env.close());
 
 const SIXTEEN_MINUTES = 16 * 60 * 1000;
 
-async function interrupt(threadId: string) {
-  env.llm.push({ toolCalls: [{ id: `call-${threadId}`, name: 'refund_order', arguments: '{"id":"42"}' }] });
-  const client = agentClient(env.bridge.url, 'assistant', threadId, [
-    { id: 'u1', role: 'user', content: 'Refund 42' },
-  ]);
-  await client.run();
-  return { ...client, interruptId: client.agent.pendingInterrupts[0]!.id };
-}
+const interrupt = (threadId: string) => runUntilApproval(env, threadId);
 
 describe('interrupt expiry', () => {
   it('refuses answers after expiresAt (marked or not), sweeps to EXPIRED, and lets a cancel move the thread on', async () => {

@@ -1,17 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { agentClient, getJson, postRun, startLlmBridge, type LlmBridge } from '../../fixtures/llm-bridge.js';
+import {
+  runUntilApproval,
+  getJson,
+  postRun,
+  startLlmBridge,
+  type LlmBridge,
+} from '../../fixtures/llm-bridge.js';
 
 let env: LlmBridge;
 afterEach(() => env.close());
 
-async function interrupt(threadId: string) {
-  env.llm.push({ toolCalls: [{ id: `call-${threadId}`, name: 'refund_order', arguments: '{"id":"42"}' }] });
-  const client = agentClient(env.bridge.url, 'assistant', threadId, [
-    { id: 'u1', role: 'user', content: 'Refund 42' },
-  ]);
-  await client.run();
-  return { ...client, interruptId: client.agent.pendingInterrupts[0]!.id };
-}
+const interrupt = (threadId: string) => runUntilApproval(env, threadId);
 
 function resolve(id: string, body: unknown) {
   return fetch(`${env.bridge.url}/interrupts/${id}/resolve`, {

@@ -1,7 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildResumeArray } from '@ag-ui/client';
 import type { BaseEvent, Message } from '@ag-ui/core';
-import { agentClient, getJson, postRun, startLlmBridge, type LlmBridge } from '../../fixtures/llm-bridge.js';
+import {
+  runUntilApproval,
+  agentClient,
+  getJson,
+  postRun,
+  startLlmBridge,
+  type LlmBridge,
+} from '../../fixtures/llm-bridge.js';
 
 let env: LlmBridge;
 afterEach(() => env.close());
@@ -9,14 +16,7 @@ afterEach(() => env.close());
 const REFUND = { id: 'call-refund', name: 'refund_order', arguments: '{"id":"42"}' };
 
 /** Runs until the model's refund call interrupts the run; returns the client. */
-async function interrupted(threadId: string) {
-  env.llm.push({ toolCalls: [REFUND] });
-  const client = agentClient(env.bridge.url, 'assistant', threadId, [
-    { id: 'u1', role: 'user', content: 'Refund 42' },
-  ]);
-  const events = await client.run();
-  return { ...client, events };
-}
+const interrupted = (threadId: string) => runUntilApproval(env, threadId, REFUND.id);
 
 const resultOf = (events: BaseEvent[]) =>
   events.find((e) => e.type === 'TOOL_CALL_RESULT') as BaseEvent & { toolCallId: string; content: string };
