@@ -3,6 +3,7 @@ import pg from 'pg';
 import type { BridgeStore } from '../bridge-store.js';
 import { PrismaClient as PostgresPrismaClient } from '../prisma/generated/postgres/client.js';
 import type { BridgePrismaClient } from '../prisma/prisma-client.js';
+import { createPrismaRunWrites } from '../prisma/prisma-run-writes.js';
 import { createPrismaInterruptStore } from '../prisma/prisma-interrupt-store.js';
 import { createPrismaThreadStore } from '../prisma/prisma-thread-store.js';
 import { createPostgresEventLog } from './postgres-event-log.js';
@@ -27,7 +28,7 @@ export async function openPostgresStore(url: string): Promise<BridgeStore> {
   const client = prisma as unknown as BridgePrismaClient;
   await prisma.$connect();
   return {
-    threads: createPrismaThreadStore(client, 'postgres'),
+    threads: createPrismaThreadStore(client, createPrismaRunWrites(client, 'postgres')),
     events: createPostgresEventLog(pool, schema),
     interrupts: createPrismaInterruptStore(client),
     ping: async () => {

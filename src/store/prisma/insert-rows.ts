@@ -6,8 +6,8 @@ interface RawExecutor {
   $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number>;
 }
 
-/** Rows per statement: well under SQLite's bound-parameter limit for tables of a few columns. */
-const ROWS_PER_STATEMENT = 100;
+/** Bound parameters per statement: under SQLite's oldest limit (999) and PostgreSQL's (65535). */
+const PARAMETERS_PER_STATEMENT = { sqlite: 990, postgres: 30_000 } as const;
 
 /**
  * Inserts rows with multi-row INSERT statements inside the caller's transaction. Prisma's
@@ -20,14 +20,17 @@ export async function insertRows(
   table: string,
   columns: readonly string[],
   rows: readonly unknown[][],
+  /** An `ON CONFLICT …` clause appended to each statement. */
+  onConflict = '',
 ): Promise<void> {
   const head = `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES `;
-  for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
-    const chunk = rows.slice(start, start + ROWS_PER_STATEMENT);
+  const rowsPerStatement = Math.max(1, Math.floor(PARAMETERS_PER_STATEMENT[dialect] / columns.length));
+  for (let start = 0; start < rows.length; start += rowsPerStatement) {
+    const chunk = rows.slice(start, start + rowsPerStatement);
     let n = 0;
     const tuples = chunk.map(
       () => `(${columns.map(() => (dialect === 'postgres' ? `$${++n}` : '?')).join(', ')})`,
     );
-    await tx.$executeRawUnsafe(head + tuples.join(', '), ...chunk.flat());
+    await tx.$executeRawUnsafe(`${head}${tuples.join(', ')} ${onConflict}`, ...chunk.flat());
   }
 }

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { Mutex } from 'async-mutex';
 import type { Database } from 'better-sqlite3';
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 import type { BridgeStore } from '../bridge-store.js';
@@ -7,6 +8,7 @@ import { SqlitePrismaClient } from '../prisma/prisma-client.js';
 import { createPrismaInterruptStore } from '../prisma/prisma-interrupt-store.js';
 import { createPrismaThreadStore } from '../prisma/prisma-thread-store.js';
 import { createSqliteEventLog } from './sqlite-event-log.js';
+import { createSqliteRunWrites } from './sqlite-run-writes.js';
 
 /** The file path of a `file:` URL, resolved against the working directory. */
 export function sqliteFilePath(url: string): string {
@@ -15,19 +17,23 @@ export function sqliteFilePath(url: string): string {
 
 /**
  * Opens the embedded SQLite store (already migrated: `npm start` runs `prisma migrate deploy`).
- * Prisma and the event log share one better-sqlite3 connection: the adapter factory is wrapped so
- * its connection can be taken for the log's prepared statements.
+ * Prisma, the event log and the run writes share one better-sqlite3 connection: the adapter
+ * factory is wrapped so its connection can be taken for prepared statements, and so every Prisma
+ * transaction holds the store's write lock (on one connection, a transaction left open across an
+ * await would otherwise absorb whatever else runs meanwhile).
  */
 export async function openSqliteStore(url: string): Promise<BridgeStore> {
   const file = sqliteFilePath(url);
   mkdirSync(path.dirname(file), { recursive: true });
   const factory = new PrismaBetterSQLite3({ url: `file:${file}` });
   let db: Database | undefined;
+  const lock = new Mutex();
   const adapter = {
     provider: factory.provider,
     adapterName: factory.adapterName,
     connect: async () => {
       const connection = await factory.connect();
+      holdLockDuringTransactions(connection, lock);
       db = (connection as unknown as { client: Database }).client;
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
@@ -41,12 +47,36 @@ export async function openSqliteStore(url: string): Promise<BridgeStore> {
   const connection = db;
   const ping = connection.prepare('SELECT 1');
   return {
-    threads: createPrismaThreadStore(prisma, 'sqlite'),
-    events: createSqliteEventLog(connection),
+    threads: createPrismaThreadStore(prisma, createSqliteRunWrites(connection, lock)),
+    events: createSqliteEventLog(connection, lock),
     interrupts: createPrismaInterruptStore(prisma),
     ping: async () => {
       ping.get();
     },
     close: () => prisma.$disconnect(),
+  };
+}
+
+interface TransactionCapable {
+  startTransaction(isolationLevel?: string): Promise<{ commit(): Promise<void>; rollback(): Promise<void> }>;
+}
+
+/** Makes each Prisma transaction on `connection` take `lock` at BEGIN and give it back at its end. */
+function holdLockDuringTransactions(connection: unknown, lock: Mutex): void {
+  const adapter = connection as TransactionCapable;
+  const start = adapter.startTransaction.bind(adapter);
+  adapter.startTransaction = async (isolationLevel) => {
+    const release = await lock.acquire();
+    try {
+      const tx = await start(isolationLevel);
+      const commit = tx.commit.bind(tx);
+      const rollback = tx.rollback.bind(tx);
+      tx.commit = () => commit().finally(release);
+      tx.rollback = () => rollback().finally(release);
+      return tx;
+    } catch (error) {
+      release();
+      throw error;
+    }
   };
 }

@@ -129,9 +129,11 @@ export function describeBridgeStoreContract(name: string, make: () => Promise<St
     });
 
     it('lists threads per tenant, newest first, with a cursor', async () => {
-      for (const id of ['l-1', 'l-2', 'l-3']) {
+      // Distinct end times: the order must not depend on how fast the store is.
+      for (const [i, id] of ['l-1', 'l-2', 'l-3'].entries()) {
         await begin(store, id, `${id}-r`, 'tenant-list');
-        await store.threads.finishRun(finish(id, `${id}-r`, { finishedAt: new Date() }));
+        const finishedAt = new Date(Date.UTC(2030, 0, 1, 0, 0, i));
+        await store.threads.finishRun(finish(id, `${id}-r`, { finishedAt }));
       }
       const first = await store.threads.list({ tenantId: 'tenant-list', limit: 2 });
       expect(first.threads.map((t) => t.id)).toEqual(['l-3', 'l-2']);
@@ -251,6 +253,47 @@ export function describeBridgeStoreContract(name: string, make: () => Promise<St
           message: 'late',
         },
       ]);
+    });
+
+    it('keeps events appended while another transaction is open and then rolled back', async () => {
+      await begin(store, 'c-9', 'c-9-r1');
+      const pending = {
+        id: 'i-9',
+        reason: 'tool_approval',
+        message: 'ok?',
+        toolCallId: null,
+        toolName: null,
+        args: null,
+        responseSchema: null,
+        expiresAt: null,
+      };
+      await store.threads.finishRun(
+        finish('c-9', 'c-9-r1', {
+          status: 'interrupted',
+          threadStatus: 'interrupted',
+          interrupts: [pending],
+        }),
+      );
+      const answer = (id: string) => ({
+        id,
+        status: 'APPROVED' as const,
+        resolvedBy: 'me',
+        resolvedVia: 'api' as const,
+        at,
+      });
+      // Its second entry names no interrupt: the transaction writes the first, then rolls back.
+      const refused = store.interrupts.resolve([answer('i-9'), answer('no-such')]);
+      refused.catch(() => undefined);
+      // Appends in order, as a run makes them, while that transaction is open.
+      for (let seq = 1; seq <= 20; seq++) {
+        await store.events.append('c-9', [{ seq, runId: 'c-9-r1', type: 'CUSTOM', json: '{}' }]);
+      }
+      await expect(refused).rejects.toThrow();
+      expect(await store.events.lastSeq('c-9')).toBe(20);
+      expect((await store.events.read('c-9', 0, 100)).map((e) => e.seq)).toEqual(
+        Array.from({ length: 20 }, (_, i) => i + 1),
+      );
+      expect((await store.interrupts.get('i-9'))?.status).toBe('PENDING');
     });
 
     it('deletes a thread with everything it owns', async () => {

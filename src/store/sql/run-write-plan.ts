@@ -1,0 +1,200 @@
+import type { Message } from '@ag-ui/core';
+import { InvalidInputError } from '../../protocol/bridge-error.js';
+import { createThreadSnapshot } from '../../protocol/thread-snapshot.js';
+import type { BeginRunInput, FinishRunInput } from '../thread-store.js';
+
+/** A value bound to a statement; each driver converts dates its own way. */
+export type SqlValue = string | number | null | Date;
+
+/** One write of a run's begin or end, in the order it must happen. */
+export type RunWrite =
+  | {
+      kind: 'insert';
+      table: string;
+      columns: readonly string[];
+      rows: SqlValue[][];
+      /** An `ON CONFLICT …` clause (SQLite and PostgreSQL share the syntax). */
+      onConflict?: string;
+    }
+  | { kind: 'statement'; sql: string; params: SqlValue[] };
+
+/** What `planBeginRun` must know, read inside the same transaction. */
+export interface BeginRunReads {
+  runExists: boolean;
+  threadExists: boolean;
+  /** The thread's highest message `seq` (0 when it has none). */
+  lastMessageSeq: number;
+}
+
+/**
+ * The writes of a run's start, as data: the SQLite store executes them through the driver in one
+ * synchronous transaction, the PostgreSQL store as multi-row statements in a Prisma transaction.
+ * Both stores share this one description of what a run's start writes.
+ */
+export function planBeginRun(input: BeginRunInput, reads: BeginRunReads): RunWrite[] {
+  const { threadId, runId, startedAt } = input;
+  if (reads.runExists) {
+    throw new InvalidInputError(`runId ${runId} was already used; every run needs a new runId`);
+  }
+  const thread: RunWrite = reads.threadExists
+    ? statement('UPDATE "Thread" SET "status" = ?, "updatedAt" = ? WHERE "id" = ?', [
+        'running',
+        startedAt,
+        threadId,
+      ])
+    : {
+        kind: 'insert',
+        table: 'Thread',
+        columns: ['id', 'tenantId', 'agentId', 'status', 'snapshot', 'createdAt', 'updatedAt'],
+        rows: [
+          [
+            threadId,
+            input.tenantId,
+            input.agentId,
+            'running',
+            JSON.stringify(createThreadSnapshot({})),
+            startedAt,
+            startedAt,
+          ],
+        ],
+      };
+  const run: RunWrite = {
+    kind: 'insert',
+    table: 'Run',
+    columns: ['id', 'threadId', 'agentId', 'status', 'input', 'startedAt'],
+    rows: [[runId, threadId, input.agentId, 'running', JSON.stringify(input.input), startedAt]],
+  };
+  const owner = { threadId, runId: null, at: startedAt };
+  return [thread, run, ...upsertMessages(owner, input.messages, reads.lastMessageSeq)];
+}
+
+/** The writes of a run's end: its messages, tool calls, interrupts, the thread's snapshot, the run row. */
+export function planFinishRun(input: FinishRunInput, lastMessageSeq: number): RunWrite[] {
+  const { threadId, runId, finishedAt: at } = input;
+  const writes = upsertMessages({ threadId, runId, at }, input.messages, lastMessageSeq);
+  if (input.toolCalls.length > 0) {
+    writes.push({
+      kind: 'insert',
+      table: 'ToolCall',
+      columns: ['threadId', 'id', 'runId', 'name', 'kind', 'status', 'createdAt'],
+      rows: lastById(input.toolCalls, (c) => c.toolCallId).map((c) => [
+        threadId,
+        c.toolCallId,
+        runId,
+        c.name,
+        c.kind,
+        c.status,
+        at,
+      ]),
+      // A call seen again (a continuation re-reports it) keeps its first run and time.
+      onConflict: 'ON CONFLICT ("threadId", "id") DO UPDATE SET "status" = excluded."status"',
+    });
+  }
+  if (input.interrupts.length > 0) {
+    writes.push({
+      kind: 'insert',
+      table: 'Interrupt',
+      columns: [
+        'id',
+        'threadId',
+        'runId',
+        'agentId',
+        'tenantId',
+        'reason',
+        'message',
+        'toolCallId',
+        'toolName',
+        'args',
+        'responseSchema',
+        'status',
+        'createdAt',
+        'expiresAt',
+      ],
+      rows: input.interrupts.map((i) => [
+        i.id,
+        threadId,
+        runId,
+        input.agentId,
+        input.tenantId,
+        i.reason,
+        i.message,
+        i.toolCallId,
+        i.toolName,
+        i.args,
+        i.responseSchema ? JSON.stringify(i.responseSchema) : null,
+        'PENDING',
+        at,
+        i.expiresAt,
+      ]),
+    });
+  }
+  writes.push(
+    statement('UPDATE "Thread" SET "status" = ?, "snapshot" = ?, "updatedAt" = ? WHERE "id" = ?', [
+      input.threadStatus,
+      JSON.stringify(input.snapshot),
+      at,
+      threadId,
+    ]),
+    statement(
+      'UPDATE "Run" SET "status" = ?, "outcome" = ?, "errorCode" = ?, "errorMessage" = ?, "usage" = ?, ' +
+        '"finishedAt" = ? WHERE "threadId" = ? AND "id" = ?',
+      [
+        input.status,
+        input.outcome ? JSON.stringify(input.outcome) : null,
+        input.error?.code ?? null,
+        input.error?.message ?? null,
+        input.usage.length > 0 ? JSON.stringify(input.usage) : null,
+        at,
+        threadId,
+        runId,
+      ],
+    ),
+  );
+  return writes;
+}
+
+/**
+ * New message ids are appended after the thread's last message; a known id keeps its place and
+ * takes the new content (ON CONFLICT on the (threadId, id) key). A conflicting row leaves its
+ * proposed `seq` unused: sequence numbers order messages and may have gaps.
+ */
+function upsertMessages(
+  owner: { threadId: string; runId: string | null; at: Date },
+  messages: Message[],
+  lastSeq: number,
+): RunWrite[] {
+  if (messages.length === 0) return [];
+  let seq = lastSeq;
+  return [
+    {
+      kind: 'insert',
+      table: 'Message',
+      columns: ['threadId', 'seq', 'id', 'role', 'runId', 'data', 'createdAt'],
+      rows: lastById(messages, (m) => m.id).map((m) => [
+        owner.threadId,
+        ++seq,
+        m.id,
+        m.role,
+        owner.runId,
+        JSON.stringify(m),
+        owner.at,
+      ]),
+      onConflict: 'ON CONFLICT ("threadId", "id") DO UPDATE SET "data" = excluded."data"',
+    },
+  ];
+}
+
+/** One entry per id, the last one winning: PostgreSQL refuses a statement that upserts a key twice. */
+function lastById<T>(items: readonly T[], id: (item: T) => string): T[] {
+  const byId = new Map<string, T>();
+  for (const item of items) {
+    const key = id(item);
+    byId.delete(key);
+    byId.set(key, item);
+  }
+  return byId.size === items.length ? [...items] : [...byId.values()];
+}
+
+function statement(sql: string, params: SqlValue[]): RunWrite {
+  return { kind: 'statement', sql, params };
+}

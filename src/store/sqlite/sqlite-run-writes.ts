@@ -1,0 +1,84 @@
+import type { Database, Statement } from 'better-sqlite3';
+import type { Mutex } from 'async-mutex';
+import { toThreadRecord } from '../prisma/records.js';
+import { planBeginRun, planFinishRun, type RunWrite, type SqlValue } from '../sql/run-write-plan.js';
+import type { ThreadStore } from '../thread-store.js';
+
+/** Prisma's SQLite adapter stores DateTime as ISO 8601 text with an explicit offset: so do we. */
+export function toSqliteValue(value: SqlValue): string | number | null {
+  return value instanceof Date ? value.toISOString().replace('Z', '+00:00') : value;
+}
+
+interface ThreadRow {
+  id: string;
+  tenantId: string;
+  agentId: string;
+  status: string;
+  snapshot: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/**
+ * A run's begin and end on SQLite, through the driver: each is one synchronous transaction of
+ * prepared statements (Prisma's interactive transaction cost about 30 ms per run and 0.1 ms per
+ * row here; docs/benchmarks.md). `lock` is the store's write lock, shared with Prisma's
+ * transactions on the same connection, so neither ever runs inside the other.
+ */
+export function createSqliteRunWrites(
+  db: Database,
+  lock: Mutex,
+): Pick<ThreadStore, 'beginRun' | 'finishRun'> {
+  const statements = new Map<string, Statement>();
+  const prepare = (sql: string): Statement => {
+    let prepared = statements.get(sql);
+    if (!prepared) {
+      prepared = db.prepare(sql);
+      statements.set(sql, prepared);
+    }
+    return prepared;
+  };
+  const runExists = db.prepare<[string, string]>('SELECT 1 FROM "Run" WHERE "threadId" = ? AND "id" = ?');
+  const thread = db.prepare<[string], ThreadRow>('SELECT * FROM "Thread" WHERE "id" = ?');
+  const lastMessageSeq = db.prepare<[string], { seq: number | null }>(
+    'SELECT MAX("seq") AS "seq" FROM "Message" WHERE "threadId" = ?',
+  );
+  const execute = (writes: RunWrite[]): void => {
+    for (const write of writes) {
+      if (write.kind === 'statement') {
+        prepare(write.sql).run(...write.params.map(toSqliteValue));
+        continue;
+      }
+      const columns = write.columns.map((c) => `"${c}"`).join(', ');
+      const placeholders = write.columns.map(() => '?').join(', ');
+      const insert = prepare(
+        `INSERT INTO "${write.table}" (${columns}) VALUES (${placeholders}) ${write.onConflict ?? ''}`,
+      );
+      for (const row of write.rows) insert.run(...row.map(toSqliteValue));
+    }
+  };
+
+  const begin = db.transaction((input: Parameters<ThreadStore['beginRun']>[0]) => {
+    const row = thread.get(input.threadId);
+    const writes = planBeginRun(input, {
+      runExists: runExists.get(input.threadId, input.runId) !== undefined,
+      threadExists: row !== undefined,
+      lastMessageSeq: lastMessageSeq.get(input.threadId)?.seq ?? 0,
+    });
+    execute(writes);
+    return toThreadRecord(toDates(row ?? thread.get(input.threadId)));
+  });
+  const finish = db.transaction((input: Parameters<ThreadStore['finishRun']>[0]) => {
+    execute(planFinishRun(input, lastMessageSeq.get(input.threadId)?.seq ?? 0));
+  });
+
+  return {
+    beginRun: (input) => lock.runExclusive(() => ({ thread: begin(input) })),
+    finishRun: (input) => lock.runExclusive(() => finish(input)),
+  };
+}
+
+function toDates(row: ThreadRow | undefined) {
+  if (!row) throw new Error('The thread row vanished inside its own transaction');
+  return { ...row, createdAt: new Date(row.createdAt), updatedAt: new Date(row.updatedAt) };
+}
