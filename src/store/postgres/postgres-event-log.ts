@@ -1,40 +1,65 @@
 import type { Pool } from 'pg';
-import type { EventLog } from '../event-log.js';
+import { EventSequenceError, fromBatchRow, toBatchRows, type EventBatchRow } from '../event-batches.js';
+import type { EventLog, LoggedEvent } from '../event-log.js';
+
+/** Batch rows fetched per round trip while reading. */
+const ROWS_PER_READ = 16;
 
 /**
- * The event log on PostgreSQL through the pg driver: a batch is one INSERT of `unnest`ed arrays,
- * whatever its size (Prisma's createMany builds a statement per chunk and is far slower here).
+ * The event log on PostgreSQL through the pg driver: one row per committed batch
+ * (event-batches.ts), inserted by one statement that also checks the batch continues the thread's
+ * sequence (two writers of one thread cannot both succeed: the primary key or the check refuses one).
  */
 export function createPostgresEventLog(pool: Pool, schema: string): EventLog {
   const table = `"${schema.replaceAll('"', '""')}"."Event"`;
+  const lastSeq = async (threadId: string): Promise<number> => {
+    const { rows } = await pool.query<{ seq: number | null }>(
+      `SELECT MAX("lastSeq") AS "seq" FROM ${table} WHERE "threadId" = $1`,
+      [threadId],
+    );
+    return rows[0]?.seq ?? 0;
+  };
   return {
-    async lastSeq(threadId) {
-      const { rows } = await pool.query<{ seq: number | null }>(
-        `SELECT MAX("seq") AS "seq" FROM ${table} WHERE "threadId" = $1`,
-        [threadId],
-      );
-      return rows[0]?.seq ?? 0;
-    },
+    lastSeq,
     async append(threadId, events) {
-      if (events.length === 0) return;
-      await pool.query(
-        `INSERT INTO ${table} ("threadId", "seq", "runId", "type", "data")
-         SELECT $1, * FROM unnest($2::int[], $3::text[], $4::text[], $5::text[])`,
+      const first = events[0];
+      if (!first) return;
+      const rows = toBatchRows(threadId, first.seq, events);
+      const { rowCount } = await pool.query(
+        `INSERT INTO ${table} ("threadId", "seq", "lastSeq", "runId", "type", "data")
+         SELECT $1, * FROM unnest($2::int[], $3::int[], $4::text[], $5::text[], $6::text[])
+         WHERE (SELECT COALESCE(MAX("lastSeq"), 0) FROM ${table} WHERE "threadId" = $1) = $7`,
         [
           threadId,
-          events.map((e) => e.seq),
-          events.map((e) => e.runId),
-          events.map((e) => e.type),
-          events.map((e) => e.json),
+          rows.map((r) => r.seq),
+          rows.map((r) => r.lastSeq),
+          rows.map((r) => r.runId),
+          rows.map((r) => r.types),
+          rows.map((r) => r.data),
+          first.seq - 1,
         ],
       );
+      if (rowCount !== rows.length) {
+        throw new EventSequenceError(threadId, (await lastSeq(threadId)) + 1, first.seq);
+      }
     },
     async read(threadId, afterSeq, limit) {
-      const { rows } = await pool.query<{ seq: number; runId: string; type: string; json: string }>(
-        `SELECT "seq", "runId", "type", "data" AS "json" FROM ${table} WHERE "threadId" = $1 AND "seq" > $2 ORDER BY "seq" LIMIT $3`,
-        [threadId, afterSeq, limit],
-      );
-      return rows;
+      const out: LoggedEvent[] = [];
+      let cursor = afterSeq;
+      while (out.length < limit) {
+        const { rows } = await pool.query<EventBatchRow>(
+          `SELECT "seq", "lastSeq", "runId", "type" AS "types", "data" FROM ${table}
+           WHERE "threadId" = $1 AND "lastSeq" > $2 ORDER BY "lastSeq" LIMIT $3`,
+          [threadId, cursor, ROWS_PER_READ],
+        );
+        for (const row of rows) {
+          out.push(...fromBatchRow(row, afterSeq, limit - out.length));
+          if (out.length >= limit) break;
+        }
+        if (rows.length < ROWS_PER_READ) break;
+        cursor = rows.at(-1)!.lastSeq;
+      }
+      return out;
     },
   };
 }
