@@ -99,7 +99,7 @@ export async function createRedisEventBus(
       // A stream idle for a day expires: the database has everything, the stream only the recent past.
       writer
         .multi()
-        .xadd(key(threadId), 'MAXLEN', '~', options.maxLen, '*', 'batch', JSON.stringify(events))
+        .xadd(key(threadId), 'MAXLEN', '~', options.maxLen, '*', 'batch', serialize(events))
         .pexpire(key(threadId), STREAM_TTL_MS)
         .exec()
         .catch((error: unknown) =>
@@ -135,4 +135,9 @@ export async function createRedisEventBus(
       reader.disconnect();
     },
   };
+}
+
+/** The log entries' own fields only (a publisher may hand over richer objects). */
+function serialize(events: readonly LoggedEvent[]): string {
+  return JSON.stringify(events.map(({ seq, runId, type, json }) => ({ seq, runId, type, json })));
 }

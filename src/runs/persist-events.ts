@@ -2,11 +2,12 @@ import { Observable } from 'rxjs';
 import type { BaseEvent } from '@ag-ui/core';
 import type { EventLog, LoggedEvent } from '../store/event-log.js';
 
-/** An AG-UI event with its per-thread sequence number and the JSON that was logged and is sent. */
-export interface SequencedEvent {
-  seq: number;
+/**
+ * An AG-UI event with its per-thread sequence number and the JSON that was logged and is sent.
+ * It is its own log entry: a batch goes to the log without a copy per event.
+ */
+export interface SequencedEvent extends LoggedEvent {
   event: BaseEvent;
-  json: string;
 }
 
 /** What `persistEvents` needs. */
@@ -31,6 +32,7 @@ export const persistEvents =
   (options: PersistEventsOptions) =>
   (source$: Observable<BaseEvent>): Observable<SequencedEvent> =>
     new Observable<SequencedEvent>((subscriber) => {
+      const { runId } = options;
       let seq = options.lastSeq;
       let pending: SequencedEvent[] = [];
       let taken = 0;
@@ -52,11 +54,10 @@ export const persistEvents =
         try {
           while (pending.length > taken) {
             const batch = takeBatch();
-            const logged = batch.map((e) => toLogged(e, options.runId));
-            await options.log.append(options.threadId, logged);
+            await options.log.append(options.threadId, batch);
             if (sourceDone && pending.length === taken) await options.beforeEnd?.();
             // Published after the commit (and, for the terminal batch, after the run's end is stored).
-            options.onCommitted?.(logged);
+            options.onCommitted?.(batch);
             for (const e of batch) subscriber.next(e);
           }
           writing = false;
@@ -74,7 +75,7 @@ export const persistEvents =
 
       const subscription = source$.subscribe({
         next: (event) => {
-          pending.push({ seq: ++seq, event, json: JSON.stringify(event) });
+          pending.push({ seq: ++seq, runId, type: event.type, event, json: JSON.stringify(event) });
           schedule();
         },
         error: (error: unknown) => subscriber.error(error),
@@ -88,7 +89,3 @@ export const persistEvents =
 
 /** The most events one append writes (one transaction). */
 const MAX_BATCH = 1000;
-
-function toLogged(e: SequencedEvent, runId: string): LoggedEvent {
-  return { seq: e.seq, runId, type: e.event.type, json: e.json };
-}

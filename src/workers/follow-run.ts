@@ -33,7 +33,7 @@ export function followRun(options: FollowRunOptions): Observable<SequencedEvent>
           if (of !== runId || subscriber.closed) return;
           // Our own log, written by the run pipeline from a validated event: no schema needed.
           const event = JSON.parse(json) as BaseEvent;
-          subscriber.next({ seq, event, json });
+          subscriber.next({ seq, runId: of, type: event.type, event, json });
           if (isTerminal(event)) subscriber.complete();
         },
       },
