@@ -124,7 +124,7 @@ export function startApprovalsPanel(
         ),
         h('span', { class: 'subtle' }, interrupt.agentId),
       ),
-      interrupt.message ? h('p', { class: 'message' }, interrupt.message) : null,
+      interrupt.message ? h('p', { class: 'ask' }, interrupt.message) : null,
       h('pre', { class: 'json', testid: 'approval-args' }, prettyJson(interrupt.args ?? {})),
       h(
         'p',

@@ -34,7 +34,12 @@ export function byTestId<T extends HTMLElement = HTMLElement>(id: string, root: 
 
 /** Shows a short notice in the corner; errors stay longer. */
 export function toast(text: string, kind: 'ok' | 'error' = 'ok'): void {
-  const note = h('div', { class: `toast ${kind}`, testid: 'toast', role: 'status' }, text);
+  const note = h(
+    'div',
+    { class: `toast ${kind}`, testid: 'toast', role: 'status', title: 'Click to dismiss' },
+    text,
+  );
+  note.addEventListener('click', () => note.remove());
   byTestId('toasts').append(note);
   setTimeout(() => note.remove(), kind === 'error' ? 12_000 : 5_000);
 }

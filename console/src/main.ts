@@ -16,7 +16,7 @@ function boot(): void {
     connection.textContent = ok ? 'connected' : 'bridge unreachable';
   });
   const threads = startThreadsPanel(api, { intervalMs: 1500 });
-  const view = createThreadView(api);
+  const view = createThreadView(api, { onRunEvent: () => threads.now() });
   const route = (): void => {
     const match = /^#\/threads\/(.+)$/.exec(location.hash);
     const threadId = match ? decodeURIComponent(match[1]!) : null;

@@ -15,7 +15,7 @@ export function renderRunsTable(runs: readonly RunView[]): HTMLElement {
   const all = sums.reduce((a, b) => add(a, b), { input: 0, output: 0, total: 0, calls: 0 });
   return h(
     'table',
-    { class: 'grid numbers', testid: 'runs-table' },
+    { class: 'grid', testid: 'runs-table' },
     h(
       'thead',
       {},
@@ -33,7 +33,7 @@ export function renderRunsTable(runs: readonly RunView[]): HTMLElement {
           'Output',
           'Total',
           'Models',
-        ].map((c) => h('th', {}, c)),
+        ].map((c, i) => h('th', { class: i >= 5 && i <= 8 ? 'num' : undefined }, c)),
       ),
     ),
     h(
@@ -76,7 +76,7 @@ export function renderRunsTable(runs: readonly RunView[]): HTMLElement {
 }
 
 function cells(t: Totals): HTMLElement[] {
-  return [t.calls, t.input, t.output, t.total].map((n) => h('td', {}, formatCount(n)));
+  return [t.calls, t.input, t.output, t.total].map((n) => h('td', { class: 'num' }, formatCount(n)));
 }
 
 function sum(usage: readonly TokenUsage[]): Totals {

@@ -13,7 +13,10 @@ import type { MessageView, ThreadSummary } from './types.js';
 const REFRESH_ON = new Set(['RUN_STARTED', 'RUN_FINISHED', 'RUN_ERROR']);
 
 /** The thread view: summary, messages (stored plus streaming), state, runs with usage, events. */
-export function createThreadView(api: Api): { show(threadId: string | null): void } {
+export function createThreadView(
+  api: Api,
+  options: { onRunEvent(): void },
+): { show(threadId: string | null): void } {
   const root = byTestId('thread-view');
   let current: { close(): void } | null = null;
   return {
@@ -26,12 +29,17 @@ export function createThreadView(api: Api): { show(threadId: string | null): voi
         );
         return;
       }
-      current = openThread(api, root, threadId);
+      current = openThread(api, root, threadId, options.onRunEvent);
     },
   };
 }
 
-function openThread(api: Api, root: HTMLElement, threadId: string): { close(): void } {
+function openThread(
+  api: Api,
+  root: HTMLElement,
+  threadId: string,
+  onRunEvent: () => void,
+): { close(): void } {
   const path = `/threads/${encodeURIComponent(threadId)}`;
   const status = h('span', { testid: 'thread-status' });
   const follow = h(
@@ -59,12 +67,10 @@ function openThread(api: Api, root: HTMLElement, threadId: string): { close(): v
     pending,
     h('h3', {}, 'Messages'),
     messages,
-    h(
-      'div',
-      { class: 'split' },
-      h('div', {}, h('h3', {}, 'State'), state),
-      h('div', {}, h('h3', {}, 'Runs and usage'), runs),
-    ),
+    h('h3', {}, 'State'),
+    state,
+    h('h3', {}, 'Runs and usage'),
+    runs,
     h('h3', {}, 'Event timeline ', h('span', { class: 'subtle' }, '(replayed, then live)')),
     timeline.element,
   );
@@ -103,7 +109,11 @@ function openThread(api: Api, root: HTMLElement, threadId: string): { close(): v
     event(seq, event) {
       timeline.add(seq, event);
       if (drafts.apply(event)) renderMessagesSoon();
-      if (REFRESH_ON.has(event.type)) refresher.now();
+      if (REFRESH_ON.has(event.type)) {
+        refresher.now();
+        // The thread list shows the status change now rather than at its next poll.
+        onRunEvent();
+      }
     },
     state(value: FollowState, detail?: string) {
       follow.dataset.state = value;

@@ -72,21 +72,21 @@ function renderUsage(groupBy: string, report: UsageReport): HTMLElement {
       { testid },
       h(cell, {}, key),
       ...[g.calls, g.inputTokens, g.outputTokens, g.cachedTokens, g.reasoningTokens, g.totalTokens].map((n) =>
-        h(cell, {}, formatCount(n)),
+        h(cell, { class: 'num' }, formatCount(n)),
       ),
-      h(cell, {}, formatCost(g.costUsd)),
+      h(cell, { class: 'num' }, formatCost(g.costUsd)),
     );
   return h(
     'table',
-    { class: 'grid numbers' },
+    { class: 'grid' },
     h(
       'thead',
       {},
       h(
         'tr',
         {},
-        ...[groupBy, 'LLM calls', 'Input', 'Output', 'Cached', 'Reasoning', 'Total', 'Cost'].map((c) =>
-          h('th', {}, c),
+        ...[groupBy, 'LLM calls', 'Input', 'Output', 'Cached', 'Reasoning', 'Total', 'Cost'].map((c, i) =>
+          h('th', { class: i > 0 ? 'num' : undefined }, c),
         ),
       ),
     ),
