@@ -18,10 +18,9 @@ export async function* readSse(body: ReadableStream<Uint8Array>): AsyncGenerator
   try {
     for (;;) {
       const { value, done } = await reader.read();
-      if (done) return;
-      buffer += decoder.decode(value, { stream: true });
-      // A trailing CR may be the first half of a CRLF: keep it for the next chunk.
-      const held = buffer.endsWith('\r') ? 1 : 0;
+      buffer += done ? decoder.decode() : decoder.decode(value, { stream: true });
+      // A trailing CR may be the first half of a CRLF: keep it for the next chunk (if any).
+      const held = !done && buffer.endsWith('\r') ? 1 : 0;
       const lines = buffer.slice(0, buffer.length - held).split(/\r\n|\r|\n/);
       // The last piece is half a line (or empty).
       buffer = (lines.pop() ?? '') + (held ? '\r' : '');
@@ -39,6 +38,8 @@ export async function* readSse(body: ReadableStream<Uint8Array>): AsyncGenerator
         if (field === 'data') data.push(value);
         else if (field === 'id') id = value;
       }
+      // What is left is an event the stream ended in the middle of: dropped, as the standard says.
+      if (done) return;
     }
   } finally {
     reader.releaseLock();

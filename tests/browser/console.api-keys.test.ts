@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpAgent } from '@ag-ui/client';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { buildConsole } from '../../scripts/build-console.js';
 import { launchChromium, openConsolePage, replayVerified } from '../fixtures/chromium.js';
 import { startTestBridge, type TestBridge } from '../fixtures/test-bridge.js';
@@ -11,6 +11,8 @@ let browser: Browser;
 let bridge: TestBridge;
 const KEY = 'key-of-ops';
 const AUTH = { authorization: `Bearer ${KEY}` };
+/** Where the console keeps the key (sessionStorage). */
+const KEY_ITEM = 'agui-bridge.console.apiKey';
 
 beforeAll(async () => {
   await buildConsole();
@@ -21,6 +23,15 @@ afterAll(async () => {
   await browser?.close();
   await bridge?.close();
 });
+
+/** The operator's key already in the session, as after entering it once. */
+async function withKey(page: Page): Promise<void> {
+  // Runs in the page (typed without the DOM library here).
+  await page.addInitScript(({ item, key }) => (globalThis as any).sessionStorage.setItem(item, key), {
+    item: KEY_ITEM,
+    key: KEY,
+  });
+}
 
 describe('operator console with API keys', () => {
   it('serves the page and its assets without a key, with content types and cache headers', async () => {
@@ -59,7 +70,9 @@ describe('operator console with API keys', () => {
     await page.getByTestId('key-submit').click();
     await page.getByTestId('key-dialog').waitFor({ state: 'detached' });
     await page.getByTestId('approvals-empty').waitFor();
-    expect(await page.evaluate(() => sessionStorage.getItem('agui-bridge.console.apiKey'))).toBe(KEY);
+    expect(await page.evaluate((item) => (globalThis as any).sessionStorage.getItem(item), KEY_ITEM)).toBe(
+      KEY,
+    );
 
     // A demo run asks for a refund approval; it appears live in the keyed console.
     const agent = new HttpAgent({
@@ -88,5 +101,86 @@ describe('operator console with API keys', () => {
     expect(replayed.messages.some((m) => m.role === 'tool')).toBe(true);
     expect(errors).toEqual([]);
     await page.close();
+  });
+
+  // GET /usage belongs to the usage-metering work: whether this bridge has it or not, the browser
+  // is given each answer here, so the panel is checked against the documented shape.
+  it('shows the usage panel when GET /usage answers, and hides it on 404', async () => {
+    const report = {
+      groups: [
+        {
+          key: 'assistant',
+          inputTokens: 1200,
+          outputTokens: 300,
+          cachedTokens: 200,
+          reasoningTokens: 0,
+          totalTokens: 1500,
+          costUsd: 0.0123,
+          calls: 4,
+        },
+        {
+          key: 'demo',
+          inputTokens: 0,
+          outputTokens: 0,
+          cachedTokens: 0,
+          reasoningTokens: 0,
+          totalTokens: 0,
+          costUsd: 0,
+          calls: 0,
+        },
+      ],
+      totals: {
+        inputTokens: 1200,
+        outputTokens: 300,
+        cachedTokens: 200,
+        reasoningTokens: 0,
+        totalTokens: 1500,
+        costUsd: 0.0123,
+        calls: 4,
+      },
+    };
+    const asked: string[] = [];
+    const { page, errors } = await openConsolePage(browser, bridge.url, async (p) => {
+      await withKey(p);
+      await p.route('**/usage?*', (route) => {
+        asked.push(route.request().url());
+        return route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(report) });
+      });
+    });
+    const panel = page.getByTestId('usage-panel');
+    await panel.getByTestId('usage-row').first().waitFor();
+    expect(await panel.getByTestId('usage-row').first().locator('td').allTextContents()).toEqual([
+      'assistant',
+      '4',
+      '1,200',
+      '300',
+      '200',
+      '0',
+      '1,500',
+      '$0.0123',
+    ]);
+    expect(await panel.getByTestId('usage-total').locator('th').last().textContent()).toBe('$0.0123');
+    expect(new URL(asked[0]!).searchParams.get('groupBy')).toBe('agent');
+    await panel.getByTestId('usage-group-by').selectOption('model');
+    await expect.poll(() => asked.some((u) => new URL(u).searchParams.get('groupBy') === 'model')).toBe(true);
+    await page.close();
+
+    let answered: Promise<unknown> = Promise.resolve();
+    const without = await openConsolePage(browser, bridge.url, async (p) => {
+      await withKey(p);
+      await p.route('**/usage?*', (route) =>
+        route.fulfill({
+          status: 404,
+          contentType: 'application/json',
+          body: '{"error":{"code":"NOT_FOUND","message":"No route"}}',
+        }),
+      );
+      answered = p.waitForResponse((res) => res.url().includes('/usage?'));
+    });
+    await answered;
+    await without.page.getByTestId('approvals-empty').waitFor();
+    expect(await without.page.getByTestId('usage-panel').isHidden()).toBe(true);
+    await without.page.close();
+    expect([...errors, ...without.errors]).toEqual([]);
   });
 });

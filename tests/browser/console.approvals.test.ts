@@ -31,12 +31,12 @@ async function openConsole(url: string) {
   const opened = await openConsolePage(browser, url);
   page = opened.page;
   await page.getByTestId('approvals-empty').waitFor();
-  await page.evaluate(() => Object.assign(window, { consoleMarker: 'first load' }));
+  await page.evaluate(() => Object.assign(globalThis, { consoleMarker: 'first load' }));
   return opened;
 }
 
 async function sameDocument(p: Page): Promise<unknown> {
-  return p.evaluate(() => (window as unknown as { consoleMarker?: string }).consoleMarker);
+  return p.evaluate(() => (globalThis as { consoleMarker?: string }).consoleMarker);
 }
 
 /** Waits until the thread view shows the thread idle with the stored conversation. */
