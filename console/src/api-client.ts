@@ -22,8 +22,6 @@ export interface Api {
   post<T>(path: string, body: unknown): Promise<T>;
   /** A raw response (for SSE): 2xx only, errors thrown as ApiError. */
   open(path: string, init?: RequestInit): Promise<Response>;
-  /** The key for `?token=` (WebSocket), if any. */
-  key(): string | null;
 }
 
 /** Calls the bridge at `base`, asking the operator for a key whenever the API answers 401. */
@@ -52,7 +50,6 @@ export function createApi(base: string, keys: KeyGate, onReachable: (ok: boolean
   };
   return {
     open,
-    key: () => keys.current(),
     get: async (path) => (await open(path, { headers: { Accept: 'application/json' } })).json(),
     post: async (path, body) =>
       (

@@ -137,9 +137,28 @@ describe('operator console: approvals', () => {
   it('rejects with a comment: the tool never runs, the thread shows the refusal and the continuation', async () => {
     env = await startLlmBridge();
     const { page: p, errors } = await openConsole(env.bridge.url);
+    const follows: { after: string | null; lastEventId: string | undefined }[] = [];
+    p.on('request', (request) => {
+      const url = new URL(request.url());
+      if (url.pathname === '/threads/console-reject/events')
+        follows.push({
+          after: url.searchParams.get('after'),
+          lastEventId: request.headers()['last-event-id'],
+        });
+    });
     const { interruptId } = await runUntilApproval(env, 'console-reject');
     const approval = card(p, interruptId);
     await approval.waitFor();
+
+    // The operator opens the thread first: its interrupted run is replayed (5 events)...
+    await approval.getByTestId('approval-thread').click();
+    await p.locator('[data-testid="timeline-row"][data-seq="5"]').waitFor();
+    expect(follows[0]).toEqual({ after: '0', lastEventId: '0' });
+    // ...then the bridge drops every live follower: the console resumes after the last event it saw.
+    env.bridge.runtime.subscribers.closeAll();
+    await expect.poll(() => follows.length).toBe(2);
+    expect(follows[1]).toEqual({ after: '5', lastEventId: '5' });
+    await p.locator('[data-testid="follow-state"][data-state="live"]').waitFor();
 
     env.llm.push({ text: ['Understood, no refund for order 42.'] });
     await approval.getByTestId('reject').click();
@@ -162,6 +181,13 @@ describe('operator console: approvals', () => {
     expect(JSON.stringify(lastCall.messages)).toContain('past the refund window');
     await card(p, interruptId).waitFor({ state: 'detached' });
 
+    // The timeline holds every logged event once, in order, across the reconnection.
+    const { events } = await getJson(`${env.bridge.url}/threads/console-reject/events`);
+    await p.locator(`[data-testid="timeline-row"][data-seq="${events.length}"]`).waitFor();
+    const seqs = await p
+      .getByTestId('timeline-row')
+      .evaluateAll((rows) => rows.map((row) => Number(row.getAttribute('data-seq'))));
+    expect(seqs).toEqual(events.map((e: { seq: number }) => e.seq));
     const { agent } = await replayVerified(env.bridge.url, 'assistant', 'console-reject');
     expect(agent.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'tool', 'assistant']);
     expect(await sameDocument(p)).toBe('first load');
