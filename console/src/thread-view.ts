@@ -1,15 +1,14 @@
-import { ApiError, type Api } from './api-client.js';
+import type { Api } from './api-client.js';
 import { byTestId, h } from './dom.js';
 import { EventTimeline } from './event-timeline.js';
-import { prettyJson } from './format.js';
 import { LiveDrafts } from './live-drafts.js';
 import { renderMessages } from './message-list.js';
-import { poll, type Poller } from './poller.js';
-import { renderRunsTable } from './runs-table.js';
-import { statusBadge } from './threads-panel.js';
-import { followThread, type FollowState } from './thread-follower.js';
+import { poll } from './poller.js';
+import { followThread } from './thread-follower.js';
+import { renderThreadLayout } from './thread-layout.js';
 import type { MessageView, ThreadSummary } from './types.js';
 
+/** Events after which the stored summary and messages have changed. */
 const REFRESH_ON = new Set(['RUN_STARTED', 'RUN_FINISHED', 'RUN_ERROR']);
 
 /** The thread view: summary, messages (stored plus streaming), state, runs with usage, events. */
@@ -34,75 +33,36 @@ export function createThreadView(
   };
 }
 
-function openThread(
-  api: Api,
-  root: HTMLElement,
-  threadId: string,
-  onRunEvent: () => void,
-): { close(): void } {
+/**
+ * Shows one thread: its summary and messages are read on open, after each run starts or ends, and
+ * every 5 s; its events are followed live, and the run in flight is drawn from them.
+ */
+function openThread(api: Api, root: HTMLElement, threadId: string, onRunEvent: () => void) {
   const path = `/threads/${encodeURIComponent(threadId)}`;
-  const status = h('span', { testid: 'thread-status' });
-  const follow = h(
-    'span',
-    { class: 'pill', testid: 'follow-state', 'data-state': 'connecting' },
-    'connecting…',
-  );
-  const error = h('p', { class: 'error', testid: 'thread-error', hidden: true });
-  const pending = h('p', { class: 'notice', testid: 'thread-pending', hidden: true });
-  const messages = h('ol', { class: 'messages', testid: 'messages' });
-  const state = h('pre', { class: 'json state', testid: 'thread-state' });
-  const runs = h('div', { class: 'scroll-x', testid: 'thread-runs' });
   const timeline = new EventTimeline();
-  const agent = h('span', { class: 'subtle', testid: 'thread-agent' });
-  root.replaceChildren(
-    h(
-      'header',
-      { class: 'thread-head' },
-      h('h2', {}, 'Thread ', h('code', { testid: 'thread-id' }, threadId)),
-      status,
-      agent,
-      follow,
-    ),
-    error,
-    pending,
-    h('h3', {}, 'Messages'),
-    messages,
-    h('h3', {}, 'State'),
-    state,
-    h('h3', {}, 'Runs and usage'),
-    runs,
-    h('h3', {}, 'Event timeline ', h('span', { class: 'subtle' }, '(replayed, then live)')),
-    timeline.element,
-  );
-
+  const layout = renderThreadLayout(root, threadId, timeline);
   const drafts = new LiveDrafts();
   let stored: MessageView[] = [];
   let renderTimer: ReturnType<typeof setTimeout> | undefined;
+  // Streaming text arrives an event at a time: redraw at most every 30 ms.
   const renderMessagesSoon = (): void => {
     renderTimer ??= setTimeout(() => {
       renderTimer = undefined;
-      messages.replaceChildren(...renderMessages(stored, drafts.pending(stored)));
+      layout.messages.replaceChildren(...renderMessages(stored, drafts.pending(stored)));
     }, 30);
   };
 
-  const refresher: Poller = poll(5000, async () => {
+  const refresher = poll(5000, async () => {
     try {
-      const [summary, list] = await Promise.all([
+      const [summary, messages] = await Promise.all([
         api.get<ThreadSummary>(path),
         api.get<MessageView[]>(`${path}/messages`),
       ]);
-      stored = list;
-      error.hidden = true;
-      status.replaceChildren(statusBadge(summary.status));
-      agent.textContent = `agent ${summary.agentId}`;
-      state.textContent = prettyJson(summary.state ?? {});
-      runs.replaceChildren(renderRunsTable(summary.runs));
-      pending.hidden = summary.pendingInterrupts.length + summary.pendingToolCallIds.length === 0;
-      pending.textContent = pendingText(summary);
+      stored = messages;
+      layout.showSummary(summary);
       renderMessagesSoon();
-    } catch (e) {
-      error.hidden = false;
-      error.textContent = e instanceof ApiError ? e.describe() : `Network error: ${(e as Error).message}`;
+    } catch (error) {
+      layout.showError(error);
     }
   });
   const follower = followThread(api, threadId, {
@@ -115,16 +75,7 @@ function openThread(
         onRunEvent();
       }
     },
-    state(value: FollowState, detail?: string) {
-      follow.dataset.state = value;
-      follow.textContent = {
-        connecting: 'connecting…',
-        live: 'live',
-        reconnecting: 'reconnecting…',
-        gone: 'thread gone',
-      }[value];
-      if (detail) follow.title = detail;
-    },
+    state: (value, detail) => layout.showFollowState(value, detail),
   });
   return {
     close() {
@@ -133,19 +84,4 @@ function openThread(
       clearTimeout(renderTimer);
     },
   };
-}
-
-function pendingText(summary: ThreadSummary): string {
-  const parts: string[] = [];
-  const approvals = summary.pendingInterrupts.length;
-  if (approvals)
-    parts.push(
-      `${approvals} approval${approvals > 1 ? 's' : ''} pending (answer it under Pending approvals)`,
-    );
-  const tools = summary.pendingToolCallIds.length;
-  if (tools)
-    parts.push(
-      `${tools} frontend tool result${tools > 1 ? 's' : ''} awaited: ${summary.pendingToolCallIds.join(', ')}`,
-    );
-  return `Waiting: ${parts.join('; ')}.`;
 }
