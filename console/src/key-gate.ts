@@ -8,7 +8,6 @@ export interface KeyGate {
   current(): string | null;
   /** Shows the key dialog (once, however many requests were refused) until a key is entered. */
   ask(reason: 'required' | 'refused'): Promise<void>;
-  forget(): void;
 }
 
 /** Creates the key gate and its dialog. */
@@ -32,10 +31,6 @@ export function createKeyGate(): KeyGate {
         pending = null;
       });
       return pending;
-    },
-    forget() {
-      sessionStorage.removeItem(STORAGE_KEY);
-      sync();
     },
   };
 }
