@@ -39,7 +39,7 @@ zones.push({
 });
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'dist', 'data', 'src/store/prisma/generated', 'coverage'] },
+  { ignores: ['node_modules', 'dist', 'data', 'src/store/prisma/generated', 'coverage', 'console/dist'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -2,6 +2,7 @@ import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { AgentRegistry } from './agents/agent-registry.js';
+import { consoleRoutes } from './console/console-routes.js';
 import { agentRoutes } from './http/agent-routes.js';
 import { requireApiKey, type KeyResolver } from './http/api-keys.js';
 import { healthRoutes, readyRoute } from './http/health-routes.js';
@@ -42,7 +43,9 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(healthRoutes(deps));
-  // With BRIDGE_API_KEYS every route but /health needs a key (and acts for its tenant).
+  // The console's page and assets are public; the API calls it makes carry the operator's key.
+  app.use(consoleRoutes());
+  // With BRIDGE_API_KEYS every route but /health and the console needs a key (and acts for its tenant).
   if (deps.apiKeys) app.use(requireApiKey(deps.apiKeys));
   app.use(readyRoute(deps));
   app.get('/metrics', async (_req, res) => {
