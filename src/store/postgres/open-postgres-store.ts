@@ -3,6 +3,7 @@ import pg from 'pg';
 import type { BridgeStore } from '../bridge-store.js';
 import { PrismaClient as PostgresPrismaClient } from '../prisma/generated/postgres/client.js';
 import type { BridgePrismaClient } from '../prisma/prisma-client.js';
+import { createPrismaAgentDefinitionStore } from '../prisma/prisma-agent-definition-store.js';
 import { createPrismaInterruptStore } from '../prisma/prisma-interrupt-store.js';
 import { createPrismaThreadStore } from '../prisma/prisma-thread-store.js';
 import { createPostgresEventLog } from './postgres-event-log.js';
@@ -30,6 +31,7 @@ export async function openPostgresStore(url: string): Promise<BridgeStore> {
     threads: createPrismaThreadStore(client, 'postgres'),
     events: createPostgresEventLog(pool, schema),
     interrupts: createPrismaInterruptStore(client),
+    agents: createPrismaAgentDefinitionStore(client),
     ping: async () => {
       await pool.query('SELECT 1');
     },

@@ -99,6 +99,7 @@ async function beginRun(tx: Tx, dialect: SqlDialect, input: BeginRunInput) {
       status: 'running',
       input: JSON.stringify(input.input),
       startedAt: input.startedAt,
+      agentVersion: input.agentVersion ?? null,
     },
   });
   await upsertMessages(tx, dialect, { threadId, runId: null, at: input.startedAt }, input.messages);
