@@ -1,9 +1,5 @@
 import { ConflictError } from '../../protocol/bridge-error.js';
-import type {
-  AgentDefinitionStore,
-  StoredAgent,
-  StoredAgentVersion,
-} from '../agent-definition-store.js';
+import type { AgentDefinitionStore, StoredAgent, StoredAgentVersion } from '../agent-definition-store.js';
 import type { BridgePrismaClient } from './prisma-client.js';
 
 interface DefinitionRow {
