@@ -5,7 +5,7 @@ import type { AgentDefinition } from './agent-definition.js';
 import { AgentOverrideSchema, type AgentOverride } from './agent-override.js';
 import type { AgentRegistry } from './agent-registry.js';
 import { toDefinitionIssues, type DefinitionIssue } from './merge-agent-definition.js';
-import { resolveStoredAgent, type ResolvedAgent } from './resolve-stored-agent.js';
+import { resolveStoredAgent, resolveStoredAgents, type ResolvedAgent } from './resolve-stored-agent.js';
 
 /** What the admin service needs. */
 export interface AgentAdminDeps {
@@ -134,13 +134,7 @@ export function createAgentAdmin(deps: AgentAdminDeps): AgentAdmin {
     describe,
 
     async list() {
-      const records = await deps.store.list();
-      const byId = new Map(records.map((r) => [r.id, r]));
-      const ids = [...templates.keys(), ...records.map((r) => r.id).filter((id) => !templates.has(id))];
-      const resolved = ids
-        .filter((id) => !builtIns.has(id))
-        .map((id) => resolveStoredAgent(id, byId.get(id) ?? null, templates))
-        .filter((agent): agent is ResolvedAgent => agent !== null);
+      const resolved = resolveStoredAgents(await deps.store.list(), templates, builtIns);
       return [...deps.builtIns.map(builtInSummary), ...resolved.map(toSummary)];
     },
 

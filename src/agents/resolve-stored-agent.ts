@@ -66,6 +66,23 @@ export function resolveStoredAgent(
   );
 }
 
+/**
+ * Every agent of the agents file and the store, the file's in file order, then stored-only ones by
+ * id; ids of `builtIns` are skipped (the admin API never stores them).
+ */
+export function resolveStoredAgents(
+  records: StoredAgent[],
+  templates: ReadonlyMap<string, AgentDefinition>,
+  builtIns: ReadonlyMap<string, unknown>,
+): ResolvedAgent[] {
+  const byId = new Map(records.map((r) => [r.id, r]));
+  const ids = [...templates.keys(), ...records.map((r) => r.id).filter((id) => !templates.has(id))];
+  return ids
+    .filter((id) => !builtIns.has(id))
+    .map((id) => resolveStoredAgent(id, byId.get(id) ?? null, templates))
+    .filter((agent): agent is ResolvedAgent => agent !== null);
+}
+
 function resolved(
   id: string,
   source: AgentSource,

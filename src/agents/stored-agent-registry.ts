@@ -3,7 +3,7 @@ import type { AgentDefinitionStore, StoredAgent } from '../store/agent-definitio
 import type { Agent } from './agent.js';
 import type { AgentDefinition } from './agent-definition.js';
 import type { AgentRegistry } from './agent-registry.js';
-import { resolveStoredAgent } from './resolve-stored-agent.js';
+import { resolveStoredAgents } from './resolve-stored-agent.js';
 
 /** What the registry of YAML and stored agents is built from. */
 export interface StoredAgentRegistryDeps {
@@ -32,31 +32,18 @@ export function createStoredAgentRegistry(deps: StoredAgentRegistryDeps): AgentR
   const reported = new Set<string>();
 
   const rebuild = (records: StoredAgent[]) => {
-    const byId = new Map(records.map((r) => [r.id, r]));
-    const ids = [...templates.keys(), ...records.map((r) => r.id).filter((id) => !templates.has(id))];
     const nextAgents = new Map<string, Agent>(builtIns);
     const nextKeys = new Map<string, string>();
-    for (const id of ids) {
-      const record = byId.get(id) ?? null;
-      if (builtIns.has(id)) {
-        warnOnce(`${id}@builtin`, { agentId: id }, 'a stored definition names a built-in agent: ignored');
-        continue;
-      }
-      const agent = resolveStoredAgent(id, record, templates);
-      if (!agent) continue;
-      const key = `${id}@${agent.version ?? 'yaml'}`;
-      if (!agent.effective.ok) {
+    for (const agent of resolveStoredAgents(records, templates, builtIns)) {
+      const { id, effective, version } = agent;
+      const key = `${id}@${version ?? 'yaml'}`;
+      if (!effective.ok) {
         // Serving the template instead could drop an approval the override demanded: refuse the agent.
-        warnOnce(
-          key,
-          { agentId: id, issues: agent.effective.issues },
-          'agent definition invalid: unavailable',
-        );
+        warnOnce(key, { agentId: id, issues: effective.issues }, 'agent definition invalid: unavailable');
         continue;
       }
       const previous = keys.get(id) === key ? agents.get(id) : undefined;
-      const built = previous ?? withVersion(deps.build(agent.effective.definition), agent.version);
-      nextAgents.set(id, built);
+      nextAgents.set(id, previous ?? withVersion(deps.build(effective.definition), version));
       nextKeys.set(id, key);
     }
     agents = nextAgents;
