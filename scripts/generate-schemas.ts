@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import path from 'node:path';
 import { z } from 'zod';
 import { AgentsFileSchema } from '../src/agents/agent-definition.js';
+import { AgentOverrideSchema } from '../src/agents/agent-override.js';
 import { ConfigSchema } from '../src/config.js';
 import { ErrorBodySchema, ThreadEventsResponseSchema } from '../src/http/http-schemas.js';
 import { ResolveBodySchema } from '../src/http/interrupt-routes.js';
@@ -19,6 +20,7 @@ const schemas: Record<string, z.ZodType> = {
   'approval-payload': ApprovalPayloadSchema,
   'resolve-body': ResolveBodySchema,
   'agents-file': AgentsFileSchema,
+  'stored-agent-definition': AgentOverrideSchema,
   config: ConfigSchema,
   'error-body': ErrorBodySchema,
   'error-code': ErrorCodeSchema,

@@ -1,8 +1,10 @@
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import type { AgentAdmin } from './agents/agent-admin.js';
 import type { AgentRegistry } from './agents/agent-registry.js';
 import { consoleRoutes } from './console/console-routes.js';
+import { adminAgentRoutes } from './http/admin-agent-routes.js';
 import { agentRoutes } from './http/agent-routes.js';
 import { requireApiKey, type KeyResolver } from './http/api-keys.js';
 import { healthRoutes, readyRoute } from './http/health-routes.js';
@@ -23,6 +25,10 @@ export interface AppDeps {
   bus: EventBus;
   subscribers: SubscriberRegistry;
   agents: AgentRegistry;
+  /** The agent admin API's service (/admin/agents). */
+  agentAdmin: AgentAdmin;
+  /** Tenants allowed under /admin; unset: every caller with a valid key. */
+  adminTenants?: readonly string[];
   runs: RunService;
   interrupts: InterruptService;
   /** Resolves API keys to tenants; unset: no authentication, every caller is tenant `default`. */
@@ -57,6 +63,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(agentRoutes(deps));
   app.use(threadRoutes(deps));
   app.use(interruptRoutes({ interrupts: deps.interrupts, audit: deps.store.interrupts }));
+  app.use(adminAgentRoutes(deps));
   app.use(routeNotFound);
   app.use(errorHandler(deps.logger));
   return app;

@@ -3,11 +3,14 @@ import type { Server } from 'node:http';
 import { existsSync, readFileSync } from 'node:fs';
 import express, { type Express } from 'express';
 import { pino, type Logger } from 'pino';
-import { createAgentRegistry, type AgentRegistry } from './agents/agent-registry.js';
+import { createAgentAdmin } from './agents/agent-admin.js';
+import type { AgentDefinition } from './agents/agent-definition.js';
+import type { AgentRegistry } from './agents/agent-registry.js';
 import type { Agent } from './agents/agent.js';
 import { loadAgentsFile } from './agents/agents-file.js';
 import { createDemoAgent } from './agents/demo/demo-agent.js';
 import { createLlmAgent } from './agents/llm-agent.js';
+import { createStoredAgentRegistry } from './agents/stored-agent-registry.js';
 import { createApp } from './app.js';
 import { healthRoutes, readyRoute } from './http/health-routes.js';
 import { createKeyResolver, presentedKey } from './http/api-keys.js';
@@ -69,11 +72,26 @@ export async function createBridgeRuntime(
 ): Promise<BridgeRuntime> {
   const logger = options.logger ?? pino({ level: config.LOG_LEVEL, base: { service: 'agui-bridge' } });
   const store = await openStore(config.DATABASE_URL);
-  const agents = createAgentRegistry([
+  const env = options.env ?? process.env;
+  const builtIns = [
     createDemoAgent({ delayMs: config.BRIDGE_DEMO_DELAY_MS }),
-    ...(await loadFileAgents(config, options.env ?? process.env)),
     ...(options.extraAgents ?? []),
-  ]);
+  ];
+  const templates = await loadFileAgents(config);
+  // YAML agents merged with the definitions stored through the admin API (docs/agents.md).
+  const agents = createStoredAgentRegistry({
+    builtIns,
+    templates,
+    store: store.agents,
+    build: (definition) =>
+      createLlmAgent(definition, {
+        env,
+        requestTimeoutMs: config.BRIDGE_LLM_TIMEOUT_MS,
+        maxRetries: config.BRIDGE_LLM_MAX_RETRIES,
+      }),
+    logger,
+  });
+  await agents.refresh();
   const cluster = config.REDIS_URL
     ? await createRedisCluster({
         url: config.REDIS_URL,
@@ -176,6 +194,10 @@ export async function createBridgeRuntime(
   const interrupts = createInterruptService({ store, runs, logger, now, generateId: randomUUID });
   const stopSweeper = interrupts.startSweeper(config.BRIDGE_INTERRUPT_SWEEP_MS);
   const apiKeys = config.BRIDGE_API_KEYS ? createKeyResolver(config.BRIDGE_API_KEYS) : undefined;
+  const agentAdmin = createAgentAdmin({ builtIns, templates, store: store.agents, registry: agents, now });
+  const adminTenants = config.BRIDGE_ADMIN_TENANTS?.split(',')
+    .map((tenant) => tenant.trim())
+    .filter((tenant) => tenant !== '');
   const subscribers = createSubscriberRegistry();
   const app =
     role === 'worker'
@@ -185,6 +207,8 @@ export async function createBridgeRuntime(
           store,
           bus,
           agents,
+          agentAdmin,
+          ...(adminTenants ? { adminTenants } : {}),
           runs,
           interrupts,
           ready,
@@ -233,18 +257,11 @@ export async function createBridgeRuntime(
   };
 }
 
-/** LLM agents of `BRIDGE_AGENTS_FILE` (or ./agents.yaml when present); a bad file stops the start. */
-async function loadFileAgents(config: Config, env: Record<string, string | undefined>): Promise<Agent[]> {
+/** The definitions of `BRIDGE_AGENTS_FILE` (or ./agents.yaml when present); a bad file stops the start. */
+async function loadFileAgents(config: Config): Promise<AgentDefinition[]> {
   const file = config.BRIDGE_AGENTS_FILE ?? (existsSync('./agents.yaml') ? './agents.yaml' : undefined);
   if (!file) return [];
-  const { agents } = await loadAgentsFile(file);
-  return agents.map((definition) =>
-    createLlmAgent(definition, {
-      env,
-      requestTimeoutMs: config.BRIDGE_LLM_TIMEOUT_MS,
-      maxRetries: config.BRIDGE_LLM_MAX_RETRIES,
-    }),
-  );
+  return (await loadAgentsFile(file)).agents;
 }
 
 /** The HTTP app of a worker: `/health` and `/ready` only, so orchestrators can probe it. */

@@ -16,6 +16,8 @@ export const ConfigSchema = z
     OPENAI_BASE_URL: z.string().url().optional(),
     BRIDGE_AGENTS_FILE: z.string().optional(),
     BRIDGE_API_KEYS: z.string().optional(),
+    /** Comma-separated tenants allowed to use /admin (agent definitions); unset: every caller with a valid key. */
+    BRIDGE_ADMIN_TENANTS: z.string().optional(),
     BRIDGE_MAX_BODY: z
       .string()
       .regex(/^\d+(b|kb|mb|gb)?$/i, 'must be a size such as 512kb or 10mb')

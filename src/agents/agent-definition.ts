@@ -12,50 +12,67 @@ export const HttpToolHandlerSchema = z.strictObject({
   timeoutMs: z.int().positive().optional(),
 });
 
-/** A backend tool of an LLM agent, executed by the bridge. */
-export const ToolDefinitionSchema = z.strictObject({
+/** A tool's field schemas without defaults: stored overrides (agent-override.ts) reuse them. */
+export const toolFields = {
   // The OpenAI function-name rule, checked here so a bad name fails at load time, not on the first run.
   name: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'Invalid tool name: use 1-64 letters, digits, _ or -'),
   description: z.string().min(1),
   // A JSON Schema for the arguments; function calling requires an object schema.
-  parameters: z.looseObject({ type: z.literal('object') }).default({ type: 'object', properties: {} }),
+  parameters: z.looseObject({ type: z.literal('object') }),
   handler: HttpToolHandlerSchema,
-  approval: z.enum(['never', 'always']).default('never'),
+  approval: z.enum(['never', 'always']),
   approvalTtl: z
     .string()
-    .refine(isDuration, 'Invalid duration: expected a whole number and a unit, e.g. 30s, 15m, 2h or 7d')
-    .optional(),
+    .refine(isDuration, 'Invalid duration: expected a whole number and a unit, e.g. 30s, 15m, 2h or 7d'),
+};
+
+/** A backend tool of an LLM agent, executed by the bridge. */
+export const ToolDefinitionSchema = z.strictObject({
+  ...toolFields,
+  parameters: toolFields.parameters.default({ type: 'object', properties: {} }),
+  approval: toolFields.approval.default('never'),
+  approvalTtl: toolFields.approvalTtl.optional(),
 });
+
+/** An agent's field schemas without defaults: stored overrides (agent-override.ts) reuse them. */
+export const agentFields = {
+  id: z.string().regex(/^[A-Za-z0-9_-]+$/, 'Invalid id: use only letters, digits, _ and - (URL-safe)'),
+  name: z.string().min(1),
+  description: z.string(),
+  model: z.string().min(1),
+  baseUrl: HttpUrlSchema,
+  apiKeyEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'Invalid environment variable name'),
+  systemPrompt: z.string(),
+  maxIterations: z.int().min(1),
+  /** A run while the thread is busy: `reject` answers 409 THREAD_BUSY, `enqueue` waits its turn. */
+  concurrency: z.enum(['reject', 'enqueue']),
+};
 
 /** One LLM agent of the agents file. */
 export const AgentDefinitionSchema = z
   .strictObject({
-    id: z.string().regex(/^[A-Za-z0-9_-]+$/, 'Invalid id: use only letters, digits, _ and - (URL-safe)'),
-    name: z.string().min(1),
-    description: z.string(),
-    model: z.string().min(1),
-    baseUrl: HttpUrlSchema.optional(),
-    apiKeyEnv: z
-      .string()
-      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'Invalid environment variable name')
-      .optional(),
-    systemPrompt: z.string().optional(),
-    maxIterations: z.int().min(1).default(8),
-    /** A run while the thread is busy: `reject` answers 409 THREAD_BUSY, `enqueue` waits its turn. */
-    concurrency: z.enum(['reject', 'enqueue']).default('reject'),
+    ...agentFields,
+    baseUrl: agentFields.baseUrl.optional(),
+    apiKeyEnv: agentFields.apiKeyEnv.optional(),
+    systemPrompt: agentFields.systemPrompt.optional(),
+    maxIterations: agentFields.maxIterations.default(8),
+    concurrency: agentFields.concurrency.default('reject'),
     tools: z.array(ToolDefinitionSchema).default([]),
   })
-  .superRefine((agent, ctx) => {
-    reportDuplicates(
-      agent.tools.map((tool) => tool.name),
-      (name, index) =>
-        ctx.addIssue({
-          code: 'custom',
-          path: ['tools', index, 'name'],
-          message: `Duplicate tool name "${name}"`,
-        }),
-    );
-  });
+  .superRefine((agent, ctx) => reportDuplicateToolNames(agent.tools, ctx));
+
+/** Adds an issue at `tools.<index>.name` for every tool name seen before. */
+export function reportDuplicateToolNames(tools: { name: string }[], ctx: z.RefinementCtx): void {
+  reportDuplicates(
+    tools.map((tool) => tool.name),
+    (name, index) =>
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tools', index, 'name'],
+        message: `Duplicate tool name "${name}"`,
+      }),
+  );
+}
 
 /** The whole `BRIDGE_AGENTS_FILE`: a list of agents with unique ids. */
 export const AgentsFileSchema = z

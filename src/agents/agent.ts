@@ -37,6 +37,8 @@ export interface Agent {
   readonly id: string;
   readonly name: string;
   readonly description: string;
+  /** The stored definition version this agent was built from (docs/agents.md); absent: YAML or code only. */
+  readonly version?: number;
   capabilities(): AgentCapabilities;
   /** The agent's backend tools and their approval policy (frontend tools come with each run). */
   toolPolicies(): BackendToolPolicy[];

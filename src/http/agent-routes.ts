@@ -22,7 +22,9 @@ export interface AgentRoutesDeps {
 export function agentRoutes(deps: AgentRoutesDeps): Router {
   const router = Router();
 
-  router.get('/info', (_req, res) => {
+  // Agents can change at any time (docs/agents.md): every lookup first refreshes the registry.
+  router.get('/info', async (_req, res) => {
+    await deps.agents.refresh();
     const agents = Object.fromEntries(
       deps.agents.list().map((a) => [
         a.id,
@@ -37,7 +39,8 @@ export function agentRoutes(deps: AgentRoutesDeps): Router {
     res.json({ version: deps.version, mode: 'sse', agents, audioFileTranscriptionEnabled: false });
   });
 
-  router.get('/agent/:agentId/capabilities', (req, res) => {
+  router.get('/agent/:agentId/capabilities', async (req, res) => {
+    await deps.agents.refresh();
     const agent = deps.agents.get(req.params.agentId);
     if (!agent) throw new NotFoundError('AGENT_NOT_FOUND', `No agent with id "${req.params.agentId}"`);
     res.json(agent.capabilities());
@@ -45,6 +48,7 @@ export function agentRoutes(deps: AgentRoutesDeps): Router {
 
   router.post('/agent/:agentId/run', async (req, res) => {
     const { agentId } = req.params;
+    await deps.agents.refresh();
     if (!deps.agents.get(agentId))
       throw new NotFoundError('AGENT_NOT_FOUND', `No agent with id "${agentId}"`);
     const input = validate(RunAgentInputSchema, req.body, 'RunAgentInput');
@@ -53,6 +57,7 @@ export function agentRoutes(deps: AgentRoutesDeps): Router {
   });
 
   router.post('/agent/:agentId/stop/:threadId', async (req, res) => {
+    await deps.agents.refresh();
     if (!deps.agents.get(req.params.agentId)) {
       throw new NotFoundError('AGENT_NOT_FOUND', `No agent with id "${req.params.agentId}"`);
     }

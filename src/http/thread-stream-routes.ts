@@ -75,6 +75,7 @@ export function threadStreamRoutes(deps: ThreadStreamRoutesDeps): Router {
 
   router.post('/agent/:agentId/connect', async (req, res) => {
     const { agentId } = req.params;
+    await deps.agents.refresh();
     if (!deps.agents.get(agentId))
       throw new NotFoundError('AGENT_NOT_FOUND', `No agent with id "${agentId}"`);
     const body = validate(ConnectRequestSchema, req.body, 'Connect request');

@@ -60,11 +60,21 @@ export class ConflictError extends BridgeError {
       | 'UNKNOWN_INTERRUPT_ID'
       | 'INTERRUPT_NOT_PENDING'
       | 'UNKNOWN_TOOL_CALL_ID'
-      | 'PENDING_TOOL_CALLS',
+      | 'PENDING_TOOL_CALLS'
+      | 'AGENT_EXISTS'
+      | 'AGENT_NOT_EDITABLE'
+      | 'AGENT_VERSION_CONFLICT',
     message: string,
     details?: unknown,
   ) {
     super(code, 409, message, { details });
+  }
+}
+
+/** The caller is authenticated but may not use this route (e.g. /admin outside BRIDGE_ADMIN_TENANTS). */
+export class ForbiddenError extends BridgeError {
+  constructor(message: string) {
+    super('FORBIDDEN', 403, message);
   }
 }
 

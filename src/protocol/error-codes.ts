@@ -23,6 +23,10 @@ export const ErrorCodeSchema = z.enum([
   'INTERNAL_ERROR',
   'SLOW_CONSUMER',
   'TOO_MANY_CONNECTIONS',
+  'FORBIDDEN',
+  'AGENT_EXISTS',
+  'AGENT_NOT_EDITABLE',
+  'AGENT_VERSION_CONFLICT',
 ]);
 
 /** A contract error code. */

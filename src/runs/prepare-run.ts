@@ -58,6 +58,7 @@ export async function prepareRun(
     runId,
     input,
     startedAt: new Date(now()),
+    agentVersion: agent.version ?? null,
     messages: input.messages,
   });
   const messages = input.messages.length > 0 ? input.messages : storedMessages;

@@ -91,6 +91,8 @@ export function createRunService(deps: RunServiceDeps): RunService {
   return {
     async start(request) {
       const { agentId, input } = request;
+      // The agent's current definition: a run keeps the agent object (and version) it starts with.
+      await deps.agents.refresh();
       const agent = deps.agents.get(agentId);
       if (!agent) throw new NotFoundError('AGENT_NOT_FOUND', `No agent with id "${agentId}"`);
       const { threadId } = input;

@@ -29,6 +29,8 @@ export interface RunRecord {
   usage: TokenUsage[];
   startedAt: Date;
   finishedAt: Date | null;
+  /** The stored agent definition version the run used; null for a YAML or built-in definition. */
+  agentVersion: number | null;
 }
 
 /** What `beginRun` records. */
@@ -39,6 +41,8 @@ export interface BeginRunInput {
   runId: string;
   input: RunAgentInput;
   startedAt: Date;
+  /** The stored agent definition version the run uses (docs/agents.md); absent or null: none. */
+  agentVersion?: number | null;
   /** The input's messages, merged into the stored conversation by id (new ones appended). */
   messages: Message[];
 }

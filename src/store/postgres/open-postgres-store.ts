@@ -3,6 +3,7 @@ import pg from 'pg';
 import type { BridgeStore } from '../bridge-store.js';
 import { PrismaClient as PostgresPrismaClient } from '../prisma/generated/postgres/client.js';
 import type { BridgePrismaClient } from '../prisma/prisma-client.js';
+import { createPrismaAgentDefinitionStore } from '../prisma/prisma-agent-definition-store.js';
 import { createPrismaRunWrites } from '../prisma/prisma-run-writes.js';
 import { createPrismaInterruptStore } from '../prisma/prisma-interrupt-store.js';
 import { createPrismaThreadStore } from '../prisma/prisma-thread-store.js';
@@ -31,6 +32,7 @@ export async function openPostgresStore(url: string): Promise<BridgeStore> {
     threads: createPrismaThreadStore(client, createPrismaRunWrites(client, 'postgres')),
     events: createPostgresEventLog(pool, schema),
     interrupts: createPrismaInterruptStore(client),
+    agents: createPrismaAgentDefinitionStore(client),
     ping: async () => {
       await pool.query('SELECT 1');
     },

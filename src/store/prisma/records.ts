@@ -23,6 +23,7 @@ interface RunRow {
   usage: string | null;
   startedAt: Date;
   finishedAt: Date | null;
+  agentVersion: number | null;
 }
 
 /** A thread row as the store's record (the snapshot is parsed and its version checked). */
@@ -50,6 +51,7 @@ export function toRunRecord(row: RunRow): RunRecord {
     usage: row.usage ? (JSON.parse(row.usage) as TokenUsage[]) : [],
     startedAt: row.startedAt,
     finishedAt: row.finishedAt,
+    agentVersion: row.agentVersion,
   };
 }
 

@@ -61,8 +61,18 @@ export function planBeginRun(input: BeginRunInput, reads: BeginRunReads): RunWri
   const run: RunWrite = {
     kind: 'insert',
     table: 'Run',
-    columns: ['id', 'threadId', 'agentId', 'status', 'input', 'startedAt'],
-    rows: [[runId, threadId, input.agentId, 'running', JSON.stringify(input.input), startedAt]],
+    columns: ['id', 'threadId', 'agentId', 'agentVersion', 'status', 'input', 'startedAt'],
+    rows: [
+      [
+        runId,
+        threadId,
+        input.agentId,
+        input.agentVersion ?? null,
+        'running',
+        JSON.stringify(input.input),
+        startedAt,
+      ],
+    ],
   };
   const owner = { threadId, runId: null, at: startedAt };
   return [thread, run, ...upsertMessages(owner, input.messages, reads.lastMessageSeq)];

@@ -5,6 +5,7 @@ import type { Database } from 'better-sqlite3';
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 import type { BridgeStore } from '../bridge-store.js';
 import { SqlitePrismaClient } from '../prisma/prisma-client.js';
+import { createPrismaAgentDefinitionStore } from '../prisma/prisma-agent-definition-store.js';
 import { createPrismaInterruptStore } from '../prisma/prisma-interrupt-store.js';
 import { createPrismaThreadStore } from '../prisma/prisma-thread-store.js';
 import { createSqliteEventLog } from './sqlite-event-log.js';
@@ -50,6 +51,7 @@ export async function openSqliteStore(url: string): Promise<BridgeStore> {
     threads: createPrismaThreadStore(prisma, createSqliteRunWrites(connection, lock)),
     events: createSqliteEventLog(connection, lock),
     interrupts: createPrismaInterruptStore(prisma),
+    agents: createPrismaAgentDefinitionStore(prisma),
     ping: async () => {
       ping.get();
     },
