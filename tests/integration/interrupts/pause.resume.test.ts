@@ -1,10 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { BaseEvent, Message } from '@ag-ui/core';
+import type { BaseEvent, Interrupt, Message } from '@ag-ui/core';
 import type { ScriptedReply } from '../../fakes/scripted-llm-server.js';
 import type { ToolWebhookCall } from '../../fakes/tool-webhook-server.js';
 import { agentClient, getJson, startLlmBridge, type LlmBridge } from '../../fixtures/llm-bridge.js';
 import { lastOfType, verifyAgui } from '../../fixtures/run-agent-verified.js';
 
+/** A RUN_FINISHED event as these tests read it. */
+type Finished = BaseEvent & { runId: string; outcome?: { type: string; interrupts: Interrupt[] } };
 let env: LlmBridge;
 afterEach(() => env.close());
 
@@ -128,7 +130,7 @@ describe.each<PausePoint>(['while tool A runs', 'while the second LLM call strea
       const reference = await unpausedConversation(`${threadId}-ref`);
       const paused = await runAndPause(threadId, point);
       expect(paused.asked).toEqual({ status: 202, body: { pausing: true, runId: expect.any(String) } });
-      const finished = lastOfType(paused.events, 'RUN_FINISHED');
+      const finished = lastOfType<Finished>(paused.events, 'RUN_FINISHED');
       expect(finished.runId).toBe(paused.asked.body.runId);
       expect(finished.outcome).toEqual({
         type: 'interrupt',
@@ -191,7 +193,7 @@ describe.each<PausePoint>(['while tool A runs', 'while the second LLM call strea
         toolCallId: string;
       }[];
       expect(results.map((r) => r.toolCallId)).toEqual(['call-b', 'call-c']);
-      expect(lastOfType(events, 'RUN_FINISHED').outcome).toBeUndefined();
+      expect(lastOfType<Finished>(events, 'RUN_FINISHED').outcome).toBeUndefined();
       await expectSameAsUnpaused('pause-resume', reference);
       const [answered] = (await getJson(`${env.bridge.url}/interrupts?threadId=pause-resume`)).interrupts;
       expect(answered).toMatchObject({
@@ -257,7 +259,7 @@ describe('pause requests', () => {
     expect(second).toEqual(first);
     release.resolve();
     const events = await running;
-    expect(lastOfType(events, 'RUN_FINISHED').outcome.interrupts).toHaveLength(1);
+    expect(lastOfType<Finished>(events, 'RUN_FINISHED').outcome!.interrupts).toHaveLength(1);
     const pending = await getJson(`${env.bridge.url}/interrupts?status=pending&threadId=twice`);
     expect(pending.interrupts).toHaveLength(1);
     expect(env.llm.calls).toHaveLength(1);
@@ -279,6 +281,32 @@ describe('pause requests', () => {
   });
 });
 
+describe('maxIterations across a pause', () => {
+  it('counts the LLM calls before the pause: the limit applies to the whole logical run', async () => {
+    env = await start();
+    const started = deferred();
+    const release = deferred();
+    holdTool = (call) => {
+      if (bodyOf(call).toolCallId !== 'call-1') return undefined;
+      started.resolve();
+      return release.promise;
+    };
+    // The assistant allows 6 LLM calls; this model never stops calling tools.
+    env.llm.push(...Array.from({ length: 6 }, (_, i) => ({ toolCalls: [lookup(`call-${i + 1}`, `${i}`)] })));
+    const client = agentClient(env.bridge.url, 'assistant', 'iterations', [USER]);
+    const running = client.run();
+    await started.promise;
+    await pause('iterations');
+    release.resolve();
+    await running;
+    const interruptId = client.agent.pendingInterrupts[0]!.id;
+    expect(env.llm.calls).toHaveLength(1);
+    const events = await client.run({ resume: [{ interruptId, status: 'resolved' }] });
+    expect(lastOfType(events, 'RUN_ERROR')).toMatchObject({ code: 'MAX_ITERATIONS' });
+    expect(env.llm.calls).toHaveLength(6);
+  });
+});
+
 describe('a paused run cancelled', () => {
   it('ends the logical run: waiting calls get a "cancelled" result, the model is not called again', async () => {
     env = await start();
@@ -293,7 +321,7 @@ describe('a paused run cancelled', () => {
     }[];
     expect(results.map((r) => r.toolCallId)).toEqual(['call-b', 'call-c']);
     expect(results.every((r) => r.content.includes('cancelled'))).toBe(true);
-    expect(lastOfType(events, 'RUN_FINISHED').outcome).toEqual({ type: 'cancelled' });
+    expect(lastOfType<Finished>(events, 'RUN_FINISHED').outcome).toEqual({ type: 'cancelled' });
     expect(env.llm.calls).toHaveLength(callsBefore);
     expect(toolCallsOf('cancel-1')).toEqual(['call-a']);
     const thread = await getJson(`${env.bridge.url}/threads/cancel-1`);
