@@ -45,6 +45,11 @@ export interface PausedTurn {
   status: 'resolved' | 'cancelled';
   /** Backend and approval-gated calls the model asked for that had not run yet, in call order. */
   calls: { toolCallId: string; toolName: string; args: string }[];
+  /**
+   * Takes the resolved pause over (compare-and-set): true once; false when an earlier continuation
+   * took it and died before recording its results, so the calls must not run again.
+   */
+  claim(): Promise<boolean>;
 }
 
 /** An agent the bridge can run: describes itself and turns one run into internal events. */

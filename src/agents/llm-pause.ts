@@ -57,6 +57,18 @@ export async function resumePausedTurn(round: RoundSetup): Promise<{ results: Me
     emit({ type: 'outcome', outcome: { type: 'cancelled' } });
     return { results: [], ended: true };
   }
+  if (!(await paused.claim())) {
+    // A continuation before this one took these calls over and died: they may have run; never twice.
+    const results = calls.map((call) => {
+      const content = JSON.stringify({
+        error: `The call to ${call.name} may already have run; its result was not recorded.`,
+      });
+      const messageId = context.generateId();
+      emit({ type: 'tool_result', toolCallId: call.id, content, messageId });
+      return { id: messageId, role: 'tool' as const, toolCallId: call.id, content };
+    });
+    return { results, ended: false };
+  }
   const scratch: ChatCompletionMessageParam[] = [];
   const stop = await runToolCalls(calls, { ...round, messages: scratch });
   // Only `toolCallId` and `content` matter here: these feed the conversation sent to the model.

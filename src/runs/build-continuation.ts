@@ -20,7 +20,9 @@ export async function buildContinuation(
     if (call.kind !== 'approval' || !record) continue;
     decisions.push(decide(record, call.args, new Date(now())));
   }
-  const paused = pausedTurn(turn, [...records.values()]);
+  const paused = pausedTurn(turn, [...records.values()], (id) =>
+    interrupts.claimExecution(id, new Date(now())),
+  );
   return {
     iteration: turn.iteration,
     decisions,

@@ -8,7 +8,11 @@ import type { InterruptRecord } from '../store/interrupt-store.js';
  * The calls to carry are the turn's unanswered calls the bridge handles itself (backend, and
  * approval-gated ones not yet asked about); frontend calls are answered by the client's tool messages.
  */
-export function pausedTurn(turn: PendingTurn, records: InterruptRecord[]): PausedTurn | undefined {
+export function pausedTurn(
+  turn: PendingTurn,
+  records: InterruptRecord[],
+  claim: (interruptId: string) => Promise<boolean>,
+): PausedTurn | undefined {
   const pause = records.find((r) => r.reason === PAUSED_REASON);
   if (!pause) return undefined;
   // Anything but a resolution (cancelled, or expired should a TTL ever be set) ends the logical run.
@@ -16,5 +20,5 @@ export function pausedTurn(turn: PendingTurn, records: InterruptRecord[]): Pause
   const calls = turn.toolCalls
     .filter((c) => c.kind !== 'frontend' && !c.interruptId)
     .map(({ toolCallId, toolName, args }) => ({ toolCallId, toolName, args }));
-  return { status, calls };
+  return { status, calls, claim: () => claim(pause.id) };
 }

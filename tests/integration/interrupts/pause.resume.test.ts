@@ -197,7 +197,7 @@ describe.each<PausePoint>(['while tool A runs', 'while the second LLM call strea
       await expectSameAsUnpaused('pause-resume', reference);
       const [answered] = (await getJson(`${env.bridge.url}/interrupts?threadId=pause-resume`)).interrupts;
       expect(answered).toMatchObject({
-        status: 'approved',
+        status: 'executed',
         resolvedVia: 'resume',
         payload: { note: 'go on' },
       });
@@ -328,5 +328,34 @@ describe('a paused run cancelled', () => {
     expect(thread).toMatchObject({ status: 'idle', pendingInterrupts: [] });
     const [record] = (await getJson(`${env.bridge.url}/interrupts?threadId=cancel-1`)).interrupts;
     expect(record).toMatchObject({ status: 'cancelled', payload: { note: 'not needed' } });
+  });
+});
+
+describe('a continuation that died after taking the paused calls over', () => {
+  it('never runs them twice: the next run tells the model they may have run', async () => {
+    env = await start();
+    const paused = await runAndPause('died-1', 'while the second LLM call streams');
+    // What a continuation killed mid-tool leaves: the pause resolved and claimed, the turn still pending.
+    const { interrupts } = env.bridge.runtime.store;
+    const at = new Date();
+    await interrupts.resolve([
+      { id: paused.interruptId, status: 'APPROVED', resolvedBy: 'test', resolvedVia: 'api', at },
+    ]);
+    expect(await interrupts.claimExecution(paused.interruptId, at)).toBe(true);
+
+    env.llm.push({ text: ['I could not confirm orders 2 and 3.'] });
+    // A fresh client: the paused one still counts the interrupt as pending.
+    const next = agentClient(env.bridge.url, 'assistant', 'died-1', paused.agent.messages);
+    const events = await next.run();
+    const results = events.filter((e) => e.type === 'TOOL_CALL_RESULT') as unknown as {
+      toolCallId: string;
+      content: string;
+    }[];
+    expect(results.map((r) => [r.toolCallId, r.content.includes('may already have run')])).toEqual([
+      ['call-b', true],
+      ['call-c', true],
+    ]);
+    expect(toolCallsOf('died-1')).toEqual(['call-a']);
+    expect((await getJson(`${env.bridge.url}/threads/died-1`)).status).toBe('idle');
   });
 });
