@@ -20,14 +20,12 @@ export const PAUSE_RESPONSE_SCHEMA: Record<string, unknown> = (() => {
 
 /** The AG-UI interrupt a paused run ends with; it does not expire. */
 export function createPauseInterrupt(pause: { id: string; pendingCalls: number }): Interrupt {
-  const calls =
-    pause.pendingCalls > 0
-      ? ` ${pause.pendingCalls} tool call${pause.pendingCalls === 1 ? '' : 's'} will run when it resumes.`
-      : '';
+  const n = pause.pendingCalls;
+  const waiting = n > 0 ? ` with ${n} tool call${n === 1 ? '' : 's'} not yet run` : '';
   return {
     id: pause.id,
     reason: PAUSED_REASON,
-    message: `The run was paused.${calls} Resolve this interrupt to continue, or cancel it to end the run.`,
+    message: `The run was paused${waiting}. Resolve this interrupt to continue, or cancel it to end the run.`,
     responseSchema: PAUSE_RESPONSE_SCHEMA,
   };
 }
