@@ -281,6 +281,30 @@ describe('pause requests', () => {
   });
 });
 
+describe('a pause that finds no safe point', () => {
+  it('lapses when the turn executes nothing on the bridge: the run ends on its approval as it would have', async () => {
+    env = await start();
+    const started = deferred();
+    const release = deferred();
+    env.llm.push({
+      toolCalls: [{ id: 'call-r', name: 'refund_order', arguments: '{"id":"42"}' }],
+      hold: () => {
+        started.resolve();
+        return release.promise;
+      },
+    });
+    const client = agentClient(env.bridge.url, 'assistant', 'lapse-1', [USER]);
+    const running = client.run();
+    await started.promise;
+    expect((await pause('lapse-1')).status).toBe(202);
+    release.resolve();
+    const events = await running;
+    expect(lastOfType<Finished>(events, 'RUN_FINISHED').outcome?.interrupts).toEqual([
+      expect.objectContaining({ reason: 'tool_approval', toolCallId: 'call-r' }),
+    ]);
+  });
+});
+
 describe('maxIterations across a pause', () => {
   it('counts the LLM calls before the pause: the limit applies to the whole logical run', async () => {
     env = await start();
