@@ -48,43 +48,34 @@ export async function resumePausedTurn(round: RoundSetup): Promise<{ results: Me
   if (!paused) return { results: [], ended: false };
   const calls = paused.calls.map((c) => ({ id: c.toolCallId, name: c.toolName, arguments: c.args }));
   if (paused.status === 'cancelled') {
-    for (const call of calls) {
-      const content = JSON.stringify({
-        error: `The call to ${call.name} was cancelled with the paused run; the tool did not run.`,
-      });
-      emit({ type: 'tool_result', toolCallId: call.id, content, messageId: context.generateId() });
-    }
+    answerUnrun(calls, round, 'was cancelled with the paused run; the tool did not run.');
     emit({ type: 'outcome', outcome: { type: 'cancelled' } });
     return { results: [], ended: true };
   }
   if (!(await paused.claim())) {
     // A continuation before this one took these calls over and died: they may have run; never twice.
-    const results = calls.map((call) => {
-      const content = JSON.stringify({
-        error: `The call to ${call.name} may already have run; its result was not recorded.`,
-      });
-      const messageId = context.generateId();
-      emit({ type: 'tool_result', toolCallId: call.id, content, messageId });
-      return { id: messageId, role: 'tool' as const, toolCallId: call.id, content };
-    });
+    const results = answerUnrun(calls, round, 'may already have run; its result was not recorded.');
     return { results, ended: false };
   }
   const scratch: ChatCompletionMessageParam[] = [];
   const stop = await runToolCalls(calls, { ...round, messages: scratch });
   // Only `toolCallId` and `content` matter here: these feed the conversation sent to the model.
-  const results: Message[] = scratch.flatMap((m) =>
+  const results = scratch.flatMap((m): Message[] =>
     m.role === 'tool'
-      ? [
-          {
-            id: `result-${m.tool_call_id}`,
-            role: 'tool',
-            toolCallId: m.tool_call_id,
-            content: String(m.content),
-          },
-        ]
+      ? [{ id: m.tool_call_id, role: 'tool', toolCallId: m.tool_call_id, content: String(m.content) }]
       : [],
   );
   const outcome = roundOutcome(stop, context.continuation?.iteration ?? 0);
   if (outcome) emit(outcome);
   return { results, ended: outcome !== null };
+}
+
+/** Gives each call a result saying why it did not run here (`The call to <name> <why>`). */
+function answerUnrun(calls: AssistantToolCall[], round: RoundSetup, why: string): Message[] {
+  return calls.map((call) => {
+    const content = JSON.stringify({ error: `The call to ${call.name} ${why}` });
+    const messageId = round.context.generateId();
+    round.emit({ type: 'tool_result', toolCallId: call.id, content, messageId });
+    return { id: messageId, role: 'tool', toolCallId: call.id, content };
+  });
 }
