@@ -11,6 +11,7 @@ import { ConfigSchema } from '../src/config.js';
 import { ErrorBodySchema, ThreadEventsResponseSchema } from '../src/http/http-schemas.js';
 import { ResolveBodySchema } from '../src/http/interrupt-routes.js';
 import { ApprovalPayloadSchema } from '../src/interrupts/approval-payload.js';
+import { PausePayloadSchema } from '../src/interrupts/pause-interrupt.js';
 import { AgentEventSchema } from '../src/protocol/agent-event.js';
 import { ErrorCodeSchema } from '../src/protocol/error-codes.js';
 import { ThreadSnapshotSchema } from '../src/protocol/thread-snapshot.js';
@@ -18,6 +19,7 @@ import { ThreadSnapshotSchema } from '../src/protocol/thread-snapshot.js';
 const schemas: Record<string, z.ZodType> = {
   'agent-event': AgentEventSchema,
   'approval-payload': ApprovalPayloadSchema,
+  'pause-payload': PausePayloadSchema,
   'resolve-body': ResolveBodySchema,
   'agents-file': AgentsFileSchema,
   'stored-agent-definition': AgentOverrideSchema,

@@ -18,8 +18,13 @@ export interface AgentRunContext {
   signal: AbortSignal;
   now: () => number;
   generateId: () => string;
-  /** Set when this run continues a turn that stopped for approvals or tool results. */
+  /** Set when this run continues a turn that stopped for approvals, tool results or a pause. */
   continuation?: AgentContinuation;
+  /**
+   * True once someone asked to pause the run: an agent that supports pausing ends at its next safe
+   * point with a `paused` interrupt (docs/interrupts.md, "Pause and resume"); others ignore it.
+   */
+  pauseRequested?: () => boolean;
 }
 
 /** What a continuation run needs to pick up where the interrupted turn stopped. */
@@ -30,6 +35,21 @@ export interface AgentContinuation {
   decisions: ToolDecision[];
   /** Runs an approved call at most once, whatever retries or replays happen; returns its result. */
   executeOnce(decision: ToolDecision, execute: () => Promise<string>): Promise<string>;
+  /** Set when the turn stopped on a pause: how it was answered and the calls it had not run yet. */
+  paused?: PausedTurn;
+}
+
+/** A paused turn as its continuation sees it. */
+export interface PausedTurn {
+  /** `resolved`: run `calls`, then go on; `cancelled`: the logical run ends, nothing more runs. */
+  status: 'resolved' | 'cancelled';
+  /** Backend and approval-gated calls the model asked for that had not run yet, in call order. */
+  calls: { toolCallId: string; toolName: string; args: string }[];
+  /**
+   * Takes the resolved pause over (compare-and-set): true once; false when an earlier continuation
+   * took it and died before recording its results, so the calls must not run again.
+   */
+  claim(): Promise<boolean>;
 }
 
 /** An agent the bridge can run: describes itself and turns one run into internal events. */

@@ -12,7 +12,8 @@ import type { Agent, AgentRunContext } from './agent.js';
 import { parseDuration } from './duration.js';
 import type { AgentDefinition, ToolDefinition } from './agent-definition.js';
 import { createHttpToolHandler } from './http-tool-handler.js';
-import { continueTurn, runToolCalls, type RunSetup } from './llm-tool-round.js';
+import { bridgeCalls, pausedOutcome, resumePausedTurn, roundExecutes } from './llm-pause.js';
+import { continueTurn, roundOutcome, runToolCalls, type RunSetup } from './llm-tool-round.js';
 
 /** What an LLM agent needs from outside: the environment (keys, endpoint) and transport settings. */
 export interface LlmAgentDeps {
@@ -126,19 +127,27 @@ async function runLoop(
   // A frontend declaration with the same name wins: the app asked to handle that tool itself in this run.
   const backendTools = definition.tools.filter((t) => !frontendNames.has(t.name));
   const tools = toOpenAiTools([...backendTools.map(toAgUiTool), ...frontendTools]);
+  const backendByName = new Map(backendTools.map((t) => [t.name, t]));
+  const round = { setup, context, signal, emit, backendByName, frontendNames };
   const continued = await continueTurn(setup, context, signal, emit, backendTools);
   if (signal.aborted) return;
-  const messages = toOpenAiMessages([...context.messages, ...continued], {
+  const carried = await resumePausedTurn(round);
+  if (signal.aborted || carried.ended) return;
+  const messages = toOpenAiMessages([...context.messages, ...continued, ...carried.results], {
     ...(definition.systemPrompt !== undefined ? { systemPrompt: definition.systemPrompt } : {}),
     context: context.input.context ?? [],
   });
-  const backendByName = new Map(backendTools.map((t) => [t.name, t]));
   for (
     let iteration = context.continuation?.iteration ?? 0;
     iteration < definition.maxIterations;
     iteration++
   ) {
     if (signal.aborted) return;
+    // Safe point: before an LLM call (docs/interrupts.md, "Pause and resume").
+    if (context.pauseRequested?.()) {
+      emit(pausedOutcome(context, iteration));
+      return;
+    }
     const turn = await streamChatTurn(
       setup.client,
       { model: definition.model, messages, tools },
@@ -154,31 +163,17 @@ async function runLoop(
     if (turn === null || signal.aborted) return;
     messages.push(assistantParam(turn));
     if (turn.toolCalls.length === 0) return;
-    const stop = await runToolCalls(turn.toolCalls, {
-      setup,
-      context,
-      signal,
-      emit,
-      messages,
-      backendByName,
-      frontendNames,
-    });
-    if (signal.aborted) return;
-    if (stop.interrupts.length > 0) {
-      // Approvals outrank frontend calls: the run waits for people first; the frontend calls stay pending.
-      emit({
-        type: 'outcome',
-        outcome: { type: 'interrupt', interrupts: stop.interrupts },
-        iteration: iteration + 1,
-      });
+    // Safe point: before executing tools; the calls wait in the pending turn, none has started.
+    if (context.pauseRequested?.() && roundExecutes(turn.toolCalls, round)) {
+      emit(pausedOutcome(context, iteration + 1, bridgeCalls(turn.toolCalls, round)));
       return;
     }
-    if (stop.pending.length > 0) {
-      emit({
-        type: 'outcome',
-        outcome: { type: 'success', pendingToolCallIds: stop.pending },
-        iteration: iteration + 1,
-      });
+    const stop = await runToolCalls(turn.toolCalls, { ...round, messages });
+    if (signal.aborted) return;
+    // Approvals outrank frontend calls: the run waits for people first; the frontend calls stay pending.
+    const outcome = roundOutcome(stop, iteration + 1);
+    if (outcome) {
+      emit(outcome);
       return;
     }
   }

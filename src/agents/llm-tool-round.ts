@@ -32,7 +32,7 @@ export interface ToolRound {
 }
 
 /** Why a turn's tool round stops the run: calls left to the frontend, approvals to ask for. */
-interface RoundStop {
+export interface RoundStop {
   pending: string[];
   interrupts: Interrupt[];
 }
@@ -68,6 +68,17 @@ export async function runToolCalls(calls: AssistantToolCall[], round: ToolRound)
     round.messages.push({ role: 'tool', tool_call_id: call.id, content });
   }
   return stop;
+}
+
+/** How a round ends the run, if it does: approvals first (frontend calls stay pending), then frontend results. */
+export function roundOutcome(stop: RoundStop, iteration: number): AgentEvent | null {
+  if (stop.interrupts.length > 0) {
+    return { type: 'outcome', outcome: { type: 'interrupt', interrupts: stop.interrupts }, iteration };
+  }
+  if (stop.pending.length > 0) {
+    return { type: 'outcome', outcome: { type: 'success', pendingToolCallIds: stop.pending }, iteration };
+  }
+  return null;
 }
 
 /**

@@ -1,6 +1,6 @@
-/** A command for whichever instance runs the thread. */
+/** A command for whichever instance runs the thread: stop it now, or pause it at a safe point. */
 export interface ControlMessage {
-  type: 'stop';
+  type: 'stop' | 'pause';
   threadId: string;
 }
 

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { ControlChannel, ControlMessage } from './control-channel.js';
 
-const ControlMessageSchema = z.object({ type: z.literal('stop'), threadId: z.string() });
+const ControlMessageSchema = z.object({ type: z.enum(['stop', 'pause']), threadId: z.string() });
 
 /** Control messages over Redis pub/sub; `subscriber` must be a connection of its own. */
 export function createRedisControlChannel(

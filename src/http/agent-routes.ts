@@ -4,7 +4,9 @@ import { RunAgentInputSchema } from '@ag-ui/core/schemas';
 import type { Logger } from 'pino';
 import type { AgentRegistry } from '../agents/agent-registry.js';
 import { NotFoundError, toBridgeError } from '../protocol/bridge-error.js';
+import { pauseThread } from '../runs/pause-thread.js';
 import type { RunService } from '../runs/run-service.js';
+import type { BridgeStore } from '../store/bridge-store.js';
 import { openEventStream } from './event-stream.js';
 import { tenantOf } from './request-context.js';
 import { validate } from './validate.js';
@@ -13,12 +15,14 @@ import { validate } from './validate.js';
 export interface AgentRoutesDeps {
   agents: AgentRegistry;
   runs: RunService;
+  /** Threads, for the tenant check of pause. */
+  store: BridgeStore;
   logger: Logger;
   version: string;
   keepAliveMs: number;
 }
 
-/** The AG-UI / CopilotKit runtime surface: /info, capabilities, run, stop. */
+/** The AG-UI / CopilotKit runtime surface: /info, capabilities, run, stop, pause. */
 export function agentRoutes(deps: AgentRoutesDeps): Router {
   const router = Router();
 
@@ -62,6 +66,14 @@ export function agentRoutes(deps: AgentRoutesDeps): Router {
       throw new NotFoundError('AGENT_NOT_FOUND', `No agent with id "${req.params.agentId}"`);
     }
     res.json({ stopped: await deps.runs.stop(req.params.threadId) });
+  });
+
+  router.post('/agent/:agentId/pause/:threadId', async (req, res) => {
+    if (!deps.agents.get(req.params.agentId)) {
+      throw new NotFoundError('AGENT_NOT_FOUND', `No agent with id "${req.params.agentId}"`);
+    }
+    const request = { threadId: req.params.threadId, tenantId: tenantOf(res) };
+    res.status(202).json(await pauseThread(deps, request));
   });
 
   return router;

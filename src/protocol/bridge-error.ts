@@ -56,6 +56,7 @@ export class ConflictError extends BridgeError {
   constructor(
     code:
       | 'THREAD_BUSY'
+      | 'THREAD_NOT_RUNNING'
       | 'PENDING_INTERRUPTS'
       | 'UNKNOWN_INTERRUPT_ID'
       | 'INTERRUPT_NOT_PENDING'

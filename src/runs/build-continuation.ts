@@ -2,6 +2,7 @@ import type { AgentContinuation } from '../agents/agent.js';
 import type { ApprovalPayload } from '../interrupts/approval-payload.js';
 import type { ToolDecision } from '../interrupts/tool-decision.js';
 import type { PendingTurn } from '../protocol/thread-snapshot.js';
+import { pausedTurn } from './paused-turn.js';
 import type { InterruptRecord, InterruptStore } from '../store/interrupt-store.js';
 import { isExpired } from './check-answers.js';
 
@@ -19,9 +20,13 @@ export async function buildContinuation(
     if (call.kind !== 'approval' || !record) continue;
     decisions.push(decide(record, call.args, new Date(now())));
   }
+  const paused = pausedTurn(turn, [...records.values()], (id) =>
+    interrupts.claimExecution(id, new Date(now())),
+  );
   return {
     iteration: turn.iteration,
     decisions,
+    ...(paused ? { paused } : {}),
     async executeOnce(decision, execute) {
       // APPROVED → EXECUTED is compare-and-set: whoever wins runs the tool, everyone else reads its result.
       if (await interrupts.claimExecution(decision.interruptId, new Date(now()))) {

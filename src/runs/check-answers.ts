@@ -1,5 +1,6 @@
 import type { Message, ResumeEntry, RunAgentInput } from '@ag-ui/core';
 import { ApprovalPayloadSchema } from '../interrupts/approval-payload.js';
+import { PAUSED_REASON, PausePayloadSchema } from '../interrupts/pause-interrupt.js';
 import { BridgeError, ConflictError, InvalidInputError } from '../protocol/bridge-error.js';
 import type { PendingTurn } from '../protocol/thread-snapshot.js';
 import type { InterruptRecord, InterruptStore, Resolution } from '../store/interrupt-store.js';
@@ -128,6 +129,7 @@ export function resolve(
       `Interrupt ${record.id} is already ${record.status.toLowerCase()}`,
     );
   }
+  if (record.reason === PAUSED_REASON) return resolvePause(record, entry, base);
   if (entry.status === 'cancelled') return { ...base, status: 'CANCELLED', payload: entry.payload };
   if (record.reason !== 'tool_approval') return { ...base, status: 'APPROVED', payload: entry.payload };
   const payload = ApprovalPayloadSchema.safeParse(entry.payload);
@@ -138,6 +140,22 @@ export function resolve(
     );
   }
   return { ...base, status: payload.data.approved ? 'APPROVED' : 'REJECTED', payload: payload.data };
+}
+
+/** A paused run's answer: resolved continues it, cancelled ends it; either may carry `{ note }`. */
+function resolvePause(
+  record: InterruptRecord,
+  entry: Pick<ResumeEntry, 'status' | 'payload'>,
+  base: Omit<Resolution, 'status'>,
+): Resolution {
+  const payload = PausePayloadSchema.safeParse(entry.payload ?? {});
+  if (!payload.success) {
+    throw new InvalidInputError(
+      `The answer to interrupt ${record.id} does not match its responseSchema`,
+      payload.error.issues,
+    );
+  }
+  return { ...base, status: entry.status === 'cancelled' ? 'CANCELLED' : 'APPROVED', payload: payload.data };
 }
 
 /** True once `expiresAt` has passed, whether or not the sweeper has marked it yet. */

@@ -75,6 +75,8 @@ export async function prepareRun(
     cancel$.next(reason);
     abort.abort();
   };
+  // Read by the agent at its safe points; set at most once, so pausing twice pauses once.
+  let pauseRequested = false;
   const runLog = logger.child({ threadId, runId, agentId: agent.id });
   const accumulator = createMessageAccumulator(assistantMessages(messages));
   const tracker = createStateTracker(state, (error) =>
@@ -85,10 +87,20 @@ export async function prepareRun(
   let subscribed = false;
 
   const context = { threadId, runId, messages, state, input, signal: abort.signal, now, generateId };
+  // Calls a paused turn had not run yet: this run executes them, so they are part of its turn.
+  const carried = (continuation?.paused?.calls ?? []).map(({ toolCallId, toolName, args }) => ({
+    toolCallId,
+    name: toolName,
+    args,
+  }));
   const pipeline$ = defer(() => {
     startedAt = now();
     metrics.runStarted(agent.id);
-    return agent.run(continuation ? { ...context, continuation } : context);
+    return agent.run({
+      ...context,
+      pauseRequested: () => pauseRequested,
+      ...(continuation ? { continuation } : {}),
+    });
   }).pipe(
     tap((event) => {
       if (event.type === 'outcome' && event.iteration !== undefined) iteration = event.iteration;
@@ -120,7 +132,7 @@ export async function prepareRun(
           policies: agent.toolPolicies(),
           outcome: ending.outcome,
           iteration,
-          calls: accumulator.toolCalls(),
+          calls: [...carried, ...accumulator.toolCalls()],
           answered: accumulator.answered(),
         });
         await store.threads.finishRun({
@@ -148,7 +160,8 @@ export async function prepareRun(
     subscribed = true;
     return pipeline$;
   });
-  return { threadId, runId, events$, cancel };
+  const pause = () => void (pauseRequested = true);
+  return { threadId, runId, events$, cancel, pause };
 }
 
 /** An input state counts when present and not an empty object (clients send `{}` by default). */

@@ -19,7 +19,7 @@ export interface RunServiceDeps {
   bus: EventBus;
   /** One run per thread across instances. */
   lock: RunLock;
-  /** Reaches the instance that runs a thread (stop). */
+  /** Reaches the instance that runs a thread (stop, pause). */
   control: ControlChannel;
   /** Run counters for monitoring; none by default. */
   metrics?: RunMetrics;
@@ -38,6 +38,8 @@ export interface RunHandle {
   events$: Observable<SequencedEvent>;
   /** Ends the run with outcome cancelled, or with RUN_ERROR for an Error reason (idempotent). */
   cancel(reason?: Error): void;
+  /** Asks the agent to pause at its next safe point (idempotent; agents without safe points ignore it). */
+  pause(): void;
 }
 
 /** What starting a run needs. */
@@ -55,6 +57,11 @@ export interface RunService {
   start(request: StartRunRequest): Promise<RunHandle>;
   /** Cancels the thread's active run, wherever it runs; false when there is none. */
   stop(threadId: string): Promise<boolean>;
+  /**
+   * Asks the thread's active run, wherever it runs, to pause at its next safe point. Null when no
+   * run is active; `runId` is null when another instance runs it (the store knows which run).
+   */
+  pause(threadId: string): Promise<{ runId: string | null } | null>;
   isActive(threadId: string): boolean;
   /** Runs of `enqueue` agents waiting on this instance for the thread. */
   queued(threadId: string): number;
@@ -71,7 +78,9 @@ function delay(ms: number): Promise<void> {
 }
 
 interface ActiveRun {
+  runId: string;
   cancel(reason?: Error): void;
+  pause(): void;
   done: Promise<void>;
 }
 
@@ -86,6 +95,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
   };
   deps.control.subscribe((message) => {
     if (message.type === 'stop') active.get(message.threadId)?.cancel();
+    if (message.type === 'pause') active.get(message.threadId)?.pause();
   });
 
   return {
@@ -109,7 +119,14 @@ export function createRunService(deps: RunServiceDeps): RunService {
       }
       // Reserve the thread synchronously, before the next await, so two requests cannot both pass.
       let release!: () => void;
-      const slot: ActiveRun = { cancel: () => undefined, done: new Promise<void>((r) => (release = r)) };
+      // A pause asked for before the run is prepared is remembered and passed on once it is.
+      let pausing = false;
+      const slot: ActiveRun = {
+        runId: input.runId,
+        cancel: () => undefined,
+        pause: () => void (pausing = true),
+        done: new Promise<void>((r) => (release = r)),
+      };
       active.set(threadId, slot);
       let lease: RunLease | null = null;
       const free = () => {
@@ -125,6 +142,8 @@ export function createRunService(deps: RunServiceDeps): RunService {
         }
         const handle = await prepareRun(deps, agent, request, free);
         slot.cancel = handle.cancel;
+        slot.pause = handle.pause;
+        if (pausing) handle.pause();
         // Without the lock another instance may take the thread over: end this run rather than race it.
         void lease.lost.then((reason) => handle.cancel(reason));
         return handle;
@@ -142,6 +161,16 @@ export function createRunService(deps: RunServiceDeps): RunService {
       if (!(await deps.lock.isHeld(threadId))) return false;
       await deps.control.publish({ type: 'stop', threadId });
       return true;
+    },
+    async pause(threadId) {
+      const run = active.get(threadId);
+      if (run) {
+        run.pause();
+        return { runId: run.runId };
+      }
+      if (!(await deps.lock.isHeld(threadId))) return null;
+      await deps.control.publish({ type: 'pause', threadId });
+      return { runId: null };
     },
     isActive: (threadId) => active.has(threadId),
     queued: (threadId) => waiting.get(threadId) ?? 0,

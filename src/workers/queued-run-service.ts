@@ -90,6 +90,11 @@ export function createQueuedRunService(deps: QueuedRunServiceDeps): RunService {
       deps.logger.warn({ err: error, threadId }, 'could not send stop to the worker');
     });
 
+  const pauseThread = (threadId: string) =>
+    deps.control.publish({ type: 'pause', threadId }).catch((error: unknown) => {
+      deps.logger.warn({ err: error, threadId }, 'could not send pause to the worker');
+    });
+
   const handleFor = (request: StartRunRequest, jobId: string, firstSeq: number): RunHandle => {
     const { threadId, runId } = request.input;
     let subscribed = false;
@@ -122,7 +127,10 @@ export function createQueuedRunService(deps: QueuedRunServiceDeps): RunService {
         },
       }).pipe(finalize(end));
     });
-    return { threadId, runId, events$, cancel };
+    const pause = () => {
+      if (!ended) void pauseThread(threadId);
+    };
+    return { threadId, runId, events$, cancel, pause };
   };
 
   return {
@@ -151,6 +159,12 @@ export function createQueuedRunService(deps: QueuedRunServiceDeps): RunService {
       if (!(await deps.lock.isHeld(threadId))) return false;
       await deps.control.publish({ type: 'stop', threadId });
       return true;
+    },
+    async pause(threadId) {
+      // The run executes on a worker: it acts on the control message; the store knows the run id.
+      if (!(await deps.lock.isHeld(threadId))) return null;
+      await deps.control.publish({ type: 'pause', threadId });
+      return { runId: null };
     },
     isActive: (threadId) => active.has(threadId),
     queued: (threadId) => pending.get(threadId) ?? 0,

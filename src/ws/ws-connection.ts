@@ -4,6 +4,7 @@ import type { EventBus } from '../live/event-bus.js';
 import type { LiveLimits } from '../live/live-limits.js';
 import type { SubscriberRegistry } from '../live/subscriber-registry.js';
 import { BridgeError, toBridgeError } from '../protocol/bridge-error.js';
+import { pauseThread } from '../runs/pause-thread.js';
 import type { RunService } from '../runs/run-service.js';
 import type { BridgeStore } from '../store/bridge-store.js';
 import {
@@ -141,6 +142,10 @@ function createHandlers(context: {
     stop: async ({ threadId }) => {
       if (!(await ownsThread(threadId))) return notFound('stop', threadId);
       send({ type: 'ack', requestType: 'stop', threadId, stopped: await deps.runs.stop(threadId) });
+    },
+    pause: async ({ threadId }) => {
+      const { runId } = await pauseThread(deps, { threadId, tenantId });
+      send({ type: 'ack', requestType: 'pause', threadId, runId });
     },
     resolve: async ({ interruptId, status, payload }) => {
       if (!deps.resolveInterrupt) {

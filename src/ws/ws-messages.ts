@@ -19,6 +19,8 @@ export const WsSubscribeSchema = z.object({
 export const WsUnsubscribeSchema = z.object({ type: z.literal('unsubscribe'), threadId: z.string().min(1) });
 /** `{ type: "stop" }`: cancels the thread's active run. */
 export const WsStopSchema = z.object({ type: z.literal('stop'), threadId: z.string().min(1) });
+/** `{ type: "pause" }`: pauses the thread's active run at its next safe point. */
+export const WsPauseSchema = z.object({ type: z.literal('pause'), threadId: z.string().min(1) });
 /** `{ type: "resolve" }`: answers an interrupt, as `POST /interrupts/:id/resolve`. */
 export const WsResolveSchema = z.object({
   type: z.literal('resolve'),
@@ -35,6 +37,7 @@ export const WsClientMessageSchema = z.discriminatedUnion('type', [
   WsSubscribeSchema,
   WsUnsubscribeSchema,
   WsStopSchema,
+  WsPauseSchema,
   WsResolveSchema,
   WsPingSchema,
 ]);
@@ -72,6 +75,8 @@ export interface WsAckFrame {
   interruptId?: string;
   /** With `stop`: whether a run was active. */
   stopped?: boolean;
+  /** With `pause`: the run that will pause (null when another instance has not recorded it yet). */
+  runId?: string | null;
 }
 
 /** Server → client frames other than `event` (which is spliced from logged JSON, see `eventFrame`). */

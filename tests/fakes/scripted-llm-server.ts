@@ -27,6 +27,11 @@ export interface ScriptedReply {
   hang?: true;
   /** Stream the scripted text (if any), then an SSE event that is not JSON. */
   malformed?: true;
+  /**
+   * Called once the scripted content has been streamed; the stream ends (finish reason, usage,
+   * `[DONE]`) when the promise it returns settles. Lets a test act while a call is in progress.
+   */
+  hold?: () => Promise<unknown>;
 }
 
 /** A running OpenAI-compatible chat-completions server answering from a queue of scripted replies. */
@@ -75,7 +80,7 @@ export async function createScriptedLlmServer(): Promise<ScriptedLlmServer> {
     res.on('close', () => {
       if (!res.writableEnded) onAborted();
     });
-    if (body.stream) streamReply(res, reply, body.stream_options?.include_usage === true);
+    if (body.stream) await streamReply(res, reply, body.stream_options?.include_usage === true);
     else sendCompletion(res, reply);
   }
 
@@ -114,7 +119,7 @@ function sendError(res: ServerResponse, status: number, message: string): void {
 
 const BASE = { id: 'chatcmpl-scripted', created: 1_700_000_000 };
 
-function streamReply(res: ServerResponse, reply: ScriptedReply, includeUsage: boolean): void {
+async function streamReply(res: ServerResponse, reply: ScriptedReply, includeUsage: boolean): Promise<void> {
   const model = reply.model ?? 'scripted-model';
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
   res.flushHeaders();
@@ -140,6 +145,7 @@ function streamReply(res: ServerResponse, reply: ScriptedReply, includeUsage: bo
     }
   });
   if (reply.hang) return;
+  await reply.hold?.();
   send([{ index: 0, delta: {}, finish_reason: reply.toolCalls?.length ? 'tool_calls' : 'stop' }]);
   if (includeUsage && reply.usage) send([], { usage: reply.usage });
   res.end('data: [DONE]\n\n');

@@ -71,6 +71,9 @@ describe('tenancy', () => {
       body: JSON.stringify(runInput('a-thread', 'r9')),
     });
     expect(run.status).toBe(404);
+    const pause = await fetch(`${bridge.url}/agent/demo/pause/a-thread`, { method: 'POST', headers: B });
+    expect(pause.status).toBe(404);
+    expect(((await pause.json()) as any).error.code).toBe('THREAD_NOT_FOUND');
     expect((await get('/threads', B)).body.threads).toEqual([]);
     expect(
       (await get('/threads', A)).body.threads.map((t: { threadId: string }) => t.threadId).sort(),
