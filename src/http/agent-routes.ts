@@ -69,6 +69,7 @@ export function agentRoutes(deps: AgentRoutesDeps): Router {
   });
 
   router.post('/agent/:agentId/pause/:threadId', async (req, res) => {
+    await deps.agents.refresh();
     if (!deps.agents.get(req.params.agentId)) {
       throw new NotFoundError('AGENT_NOT_FOUND', `No agent with id "${req.params.agentId}"`);
     }
