@@ -9,6 +9,7 @@ import { createPrismaAgentDefinitionStore } from '../prisma/prisma-agent-definit
 import { createPrismaInterruptStore } from '../prisma/prisma-interrupt-store.js';
 import { createPrismaThreadStore } from '../prisma/prisma-thread-store.js';
 import { createSqliteEventLog } from './sqlite-event-log.js';
+import { createSqliteRunReads } from './sqlite-reads.js';
 import { createSqliteRunWrites } from './sqlite-run-writes.js';
 
 /** The file path of a `file:` URL, resolved against the working directory. */
@@ -47,11 +48,12 @@ export async function openSqliteStore(url: string): Promise<BridgeStore> {
   if (!db) throw new Error('SQLite adapter did not connect');
   const connection = db;
   const ping = connection.prepare('SELECT 1');
+  const { get, messages, revision } = createSqliteRunReads(connection);
   return {
-    threads: createPrismaThreadStore(prisma, createSqliteRunWrites(connection, lock)),
+    threads: { ...createPrismaThreadStore(prisma, createSqliteRunWrites(connection, lock)), get, messages },
     events: createSqliteEventLog(connection, lock),
     interrupts: createPrismaInterruptStore(prisma),
-    agents: createPrismaAgentDefinitionStore(prisma),
+    agents: { ...createPrismaAgentDefinitionStore(prisma), revision },
     ping: async () => {
       ping.get();
     },

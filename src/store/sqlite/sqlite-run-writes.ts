@@ -1,6 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { Mutex } from 'async-mutex';
 import { toThreadRecord } from '../prisma/records.js';
+import { withDates } from './sqlite-reads.js';
 import { planBeginRun, planFinishRun, type RunWrite, type SqlValue } from '../sql/run-write-plan.js';
 import type { ThreadStore } from '../thread-store.js';
 
@@ -43,6 +44,8 @@ export function createSqliteRunWrites(
   const lastMessageSeq = db.prepare<[string], { seq: number | null }>(
     'SELECT MAX("seq") AS "seq" FROM "Message" WHERE "threadId" = ?',
   );
+  // Prisma's adapter turns safe integers on for the connection: sequence numbers fit a number.
+  lastMessageSeq.safeIntegers(false);
   const execute = (writes: RunWrite[]): void => {
     for (const write of writes) {
       if (write.kind === 'statement') {
@@ -66,7 +69,9 @@ export function createSqliteRunWrites(
       lastMessageSeq: lastMessageSeq.get(input.threadId)?.seq ?? 0,
     });
     execute(writes);
-    return toThreadRecord(toDates(row ?? thread.get(input.threadId)));
+    const current = row ?? thread.get(input.threadId);
+    if (!current) throw new Error('The thread row vanished inside its own transaction');
+    return toThreadRecord(withDates(current));
   });
   const finish = db.transaction((input: Parameters<ThreadStore['finishRun']>[0]) => {
     execute(planFinishRun(input, lastMessageSeq.get(input.threadId)?.seq ?? 0));
@@ -76,9 +81,4 @@ export function createSqliteRunWrites(
     beginRun: (input) => lock.runExclusive(() => ({ thread: begin(input) })),
     finishRun: (input) => lock.runExclusive(() => finish(input)),
   };
-}
-
-function toDates(row: ThreadRow | undefined) {
-  if (!row) throw new Error('The thread row vanished inside its own transaction');
-  return { ...row, createdAt: new Date(row.createdAt), updatedAt: new Date(row.updatedAt) };
 }

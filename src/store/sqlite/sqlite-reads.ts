@@ -1,0 +1,48 @@
+import type { Database } from 'better-sqlite3';
+import type { AgentDefinitionStore } from '../agent-definition-store.js';
+import { toMessage, toThreadRecord } from '../prisma/records.js';
+import type { ThreadStore } from '../thread-store.js';
+
+interface ThreadRow {
+  id: string;
+  tenantId: string;
+  agentId: string;
+  status: string;
+  snapshot: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/**
+ * The reads every run makes before it starts (its thread, its history, the agents' revision),
+ * through the driver: on SQLite each is a prepared statement of a few microseconds, where a Prisma
+ * query costs about a millisecond of query compilation (docs/benchmarks.md, time to RUN_STARTED).
+ */
+export function createSqliteRunReads(
+  db: Database,
+): Pick<ThreadStore, 'get' | 'messages'> & Pick<AgentDefinitionStore, 'revision'> {
+  const thread = db.prepare<[string], ThreadRow>(
+    'SELECT "id", "tenantId", "agentId", "status", "snapshot", "createdAt", "updatedAt" FROM "Thread" WHERE "id" = ?',
+  );
+  const messages = db.prepare<[string], { data: string }>(
+    'SELECT "data" FROM "Message" WHERE "threadId" = ? ORDER BY "seq"',
+  );
+  const revision = db.prepare<[], { n: number }>('SELECT COUNT(*) AS "n" FROM "AgentVersion"');
+  // Prisma's adapter turns safe integers on for the connection: these counts fit a number.
+  revision.safeIntegers(false);
+  return {
+    get: async (threadId) => {
+      const row = thread.get(threadId);
+      return row ? toThreadRecord(withDates(row)) : null;
+    },
+    messages: async (threadId) => messages.all(threadId).map(toMessage),
+    revision: async () => revision.get()?.n ?? 0,
+  };
+}
+
+/** Prisma writes SQLite DateTime as ISO 8601 text (sqlite-run-writes.ts): read back as Date. */
+export function withDates<T extends { createdAt: string; updatedAt: string }>(
+  row: T,
+): Omit<T, 'createdAt' | 'updatedAt'> & { createdAt: Date; updatedAt: Date } {
+  return { ...row, createdAt: new Date(row.createdAt), updatedAt: new Date(row.updatedAt) };
+}
