@@ -5,6 +5,7 @@ import { PrismaClient as PostgresPrismaClient } from '../prisma/generated/postgr
 import type { BridgePrismaClient } from '../prisma/prisma-client.js';
 import { createPrismaInterruptStore } from '../prisma/prisma-interrupt-store.js';
 import { createPrismaThreadStore } from '../prisma/prisma-thread-store.js';
+import { createPrismaUsageStore } from '../prisma/prisma-usage-store.js';
 import { createPostgresEventLog } from './postgres-event-log.js';
 import { splitPostgresUrl } from './postgres-url.js';
 
@@ -30,6 +31,7 @@ export async function openPostgresStore(url: string): Promise<BridgeStore> {
     threads: createPrismaThreadStore(client, 'postgres'),
     events: createPostgresEventLog(pool, schema),
     interrupts: createPrismaInterruptStore(client),
+    usage: createPrismaUsageStore(client, 'postgres'),
     ping: async () => {
       await pool.query('SELECT 1');
     },

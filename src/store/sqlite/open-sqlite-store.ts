@@ -6,6 +6,7 @@ import type { BridgeStore } from '../bridge-store.js';
 import { SqlitePrismaClient } from '../prisma/prisma-client.js';
 import { createPrismaInterruptStore } from '../prisma/prisma-interrupt-store.js';
 import { createPrismaThreadStore } from '../prisma/prisma-thread-store.js';
+import { createPrismaUsageStore } from '../prisma/prisma-usage-store.js';
 import { createSqliteEventLog } from './sqlite-event-log.js';
 
 /** The file path of a `file:` URL, resolved against the working directory. */
@@ -44,6 +45,7 @@ export async function openSqliteStore(url: string): Promise<BridgeStore> {
     threads: createPrismaThreadStore(prisma, 'sqlite'),
     events: createSqliteEventLog(connection),
     interrupts: createPrismaInterruptStore(prisma),
+    usage: createPrismaUsageStore(prisma, 'sqlite'),
     ping: async () => {
       ping.get();
     },
