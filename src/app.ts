@@ -10,6 +10,7 @@ import { interruptRoutes } from './http/interrupt-routes.js';
 import { jsonBody } from './http/json-body.js';
 import { threadRoutes } from './http/thread-routes.js';
 import { threadStreamRoutes } from './http/thread-stream-routes.js';
+import { usageRoutes } from './http/usage-routes.js';
 import type { EventBus } from './live/event-bus.js';
 import type { SubscriberRegistry } from './live/subscriber-registry.js';
 import type { InterruptService } from './runs/interrupt-service.js';
@@ -34,6 +35,8 @@ export interface AppDeps {
   version: string;
   maxBody: string;
   keepAliveMs: number;
+  /** The clock (default ranges of GET /usage). */
+  now?: () => number;
 }
 
 /** Builds the Express app over its dependencies (no listening, no globals). */
@@ -53,6 +56,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(threadStreamRoutes(deps));
   app.use(agentRoutes(deps));
   app.use(threadRoutes(deps));
+  app.use(usageRoutes({ usage: deps.store.usage, now: deps.now ?? Date.now }));
   app.use(interruptRoutes({ interrupts: deps.interrupts, audit: deps.store.interrupts }));
   app.use(routeNotFound);
   app.use(errorHandler(deps.logger));

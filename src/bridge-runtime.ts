@@ -22,6 +22,7 @@ import { createSubscriberRegistry, type SubscriberRegistry } from './live/subscr
 import { attachWebSocketServer, type WsServerHandle } from './ws/ws-server.js';
 import { createInterruptService, type InterruptService } from './runs/interrupt-service.js';
 import { recoverOrphanedRuns } from './runs/recover-orphaned-runs.js';
+import { loadPriceTable, type PriceTable } from './runs/price-table.js';
 import { createRunService, type RunService } from './runs/run-service.js';
 import type { BridgeStore } from './store/bridge-store.js';
 import { openStore } from './store/open-store.js';
@@ -105,6 +106,7 @@ export async function createBridgeRuntime(
         generateId: randomUUID,
         enqueueTimeoutMs: config.BRIDGE_ENQUEUE_TIMEOUT_MS,
         metrics: metrics.runs,
+        prices: loadPrices(config),
       });
   const reaperDeps = local && {
     store,
@@ -194,6 +196,7 @@ export async function createBridgeRuntime(
           version: VERSION,
           maxBody: config.BRIDGE_MAX_BODY,
           keepAliveMs: config.BRIDGE_SSE_KEEPALIVE_MS,
+          now,
         });
   return {
     role,
@@ -245,6 +248,12 @@ async function loadFileAgents(config: Config, env: Record<string, string | undef
       maxRetries: config.BRIDGE_LLM_MAX_RETRIES,
     }),
   );
+}
+
+/** The price table of `BRIDGE_PRICES_FILE` (or ./prices.yaml when present); a bad file stops the start. */
+function loadPrices(config: Config): PriceTable | undefined {
+  const file = config.BRIDGE_PRICES_FILE ?? (existsSync('./prices.yaml') ? './prices.yaml' : undefined);
+  return file ? loadPriceTable(file) : undefined;
 }
 
 /** The HTTP app of a worker: `/health` and `/ready` only, so orchestrators can probe it. */

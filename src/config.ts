@@ -47,6 +47,11 @@ export const ConfigSchema = z
     BRIDGE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).default(8),
     /** How long a web instance waits for a worker to pick a queued run up before 503. */
     BRIDGE_WORKER_PICKUP_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+    /**
+     * YAML or JSON price table of LLM models (USD per million tokens) for usage costs; default
+     * `./prices.yaml` when it exists. docs/operations-usage.md describes the format.
+     */
+    BRIDGE_PRICES_FILE: z.string().min(1).optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((config, ctx) => {
