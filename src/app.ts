@@ -1,4 +1,4 @@
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { AgentRegistry } from './agents/agent-registry.js';
@@ -35,6 +35,8 @@ export interface AppDeps {
   version: string;
   maxBody: string;
   keepAliveMs: number;
+  /** Rate limiters (429 RATE_LIMITED): every request but /health, and starting runs. */
+  rateLimits?: { requests?: RequestHandler | undefined; runs?: RequestHandler | undefined };
   /** The clock (default ranges of GET /usage). */
   now?: () => number;
 }
@@ -47,6 +49,9 @@ export function createApp(deps: AppDeps): Express {
   app.use(healthRoutes(deps));
   // With BRIDGE_API_KEYS every route but /health needs a key (and acts for its tenant).
   if (deps.apiKeys) app.use(requireApiKey(deps.apiKeys));
+  // After the key check, so a tenant's requests count against the tenant wherever they come from.
+  if (deps.rateLimits?.requests) app.use(deps.rateLimits.requests);
+  if (deps.rateLimits?.runs) app.post('/agent/:agentId/run', deps.rateLimits.runs);
   app.use(readyRoute(deps));
   app.get('/metrics', async (_req, res) => {
     res.type(deps.metrics.contentType).send(await deps.metrics.metrics());

@@ -14,7 +14,9 @@ import { createKeyResolver, presentedKey } from './http/api-keys.js';
 import { createPrometheusMetrics } from './observability/prometheus-metrics.js';
 import { errorHandler, routeNotFound } from './http/http-error.js';
 import { createInMemoryControlChannel, createInMemoryRunLock } from './cluster/in-memory-cluster.js';
+import { createInMemoryRateCounter } from './cluster/rate-counter.js';
 import { createRedisCluster } from './cluster/redis-cluster.js';
+import { createRateLimits, RATE_LIMIT_WINDOW_MS } from './http/rate-limit.js';
 import type { Config } from './config.js';
 import type { EventBus } from './live/event-bus.js';
 import { createInMemoryEventBus } from './live/in-memory-event-bus.js';
@@ -179,6 +181,16 @@ export async function createBridgeRuntime(
   const stopSweeper = interrupts.startSweeper(config.BRIDGE_INTERRUPT_SWEEP_MS);
   const apiKeys = config.BRIDGE_API_KEYS ? createKeyResolver(config.BRIDGE_API_KEYS) : undefined;
   const subscribers = createSubscriberRegistry();
+  const rateLimits = createRateLimits({
+    requestsPerMinute: config.BRIDGE_RATE_LIMIT_PER_MINUTE,
+    runsPerMinute: config.BRIDGE_RUN_RATE_LIMIT_PER_MINUTE,
+    // With Redis every instance counts against the same windows.
+    counter: (name) =>
+      cluster?.rateCounter(name, RATE_LIMIT_WINDOW_MS) ??
+      createInMemoryRateCounter(RATE_LIMIT_WINDOW_MS, now),
+    shared: cluster !== null,
+    now,
+  });
   const app =
     role === 'worker'
       ? createWorkerApp({ ready, logger })
@@ -197,6 +209,7 @@ export async function createBridgeRuntime(
           maxBody: config.BRIDGE_MAX_BODY,
           keepAliveMs: config.BRIDGE_SSE_KEEPALIVE_MS,
           now,
+          rateLimits: { requests: rateLimits.requests, runs: rateLimits.runs },
         });
   return {
     role,
@@ -215,7 +228,7 @@ export async function createBridgeRuntime(
         : attachWebSocketServer(server, {
             store,
             bus,
-            runs,
+            runs: rateLimits.limitRuns(runs),
             subscribers,
             logger,
             // Browsers cannot set headers on a WebSocket: the key may come as ?token=.

@@ -52,6 +52,10 @@ export const ConfigSchema = z
      * `./prices.yaml` when it exists. docs/operations-usage.md describes the format.
      */
     BRIDGE_PRICES_FILE: z.string().min(1).optional(),
+    /** Requests per minute per tenant (API key), or per client IP without keys; 0 disables. /health is exempt. */
+    BRIDGE_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600),
+    /** Runs started per minute per tenant or IP (POST /agent/:id/run and WebSocket `run`); 0 disables. */
+    BRIDGE_RUN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(120),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((config, ctx) => {

@@ -23,6 +23,7 @@ export const ErrorCodeSchema = z.enum([
   'INTERNAL_ERROR',
   'SLOW_CONSUMER',
   'TOO_MANY_CONNECTIONS',
+  'RATE_LIMITED',
 ]);
 
 /** A contract error code. */
