@@ -11,6 +11,7 @@ import { jsonBody } from './http/json-body.js';
 import { threadRoutes } from './http/thread-routes.js';
 import { threadStreamRoutes } from './http/thread-stream-routes.js';
 import { usageRoutes } from './http/usage-routes.js';
+import { createHttpLogger } from './observability/http-logger.js';
 import type { EventBus } from './live/event-bus.js';
 import type { SubscriberRegistry } from './live/subscriber-registry.js';
 import type { InterruptService } from './runs/interrupt-service.js';
@@ -46,6 +47,8 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  // First: every response carries X-Request-Id and every handler logs through req.log with it.
+  app.use(createHttpLogger(deps.logger));
   app.use(healthRoutes(deps));
   // With BRIDGE_API_KEYS every route but /health needs a key (and acts for its tenant).
   if (deps.apiKeys) app.use(requireApiKey(deps.apiKeys));

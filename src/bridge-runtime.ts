@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { existsSync, readFileSync } from 'node:fs';
 import express, { type Express } from 'express';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { createAgentRegistry, type AgentRegistry } from './agents/agent-registry.js';
 import type { Agent } from './agents/agent.js';
 import { loadAgentsFile } from './agents/agents-file.js';
@@ -11,6 +11,8 @@ import { createLlmAgent } from './agents/llm-agent.js';
 import { createApp } from './app.js';
 import { healthRoutes, readyRoute } from './http/health-routes.js';
 import { createKeyResolver, presentedKey } from './http/api-keys.js';
+import { createLogger, wantsPrettyLogs } from './observability/create-logger.js';
+import { instrumentInterrupts, observeSubscribers } from './observability/interrupt-metrics.js';
 import { createPrometheusMetrics } from './observability/prometheus-metrics.js';
 import { errorHandler, routeNotFound } from './http/http-error.js';
 import { createInMemoryControlChannel, createInMemoryRunLock } from './cluster/in-memory-cluster.js';
@@ -70,8 +72,15 @@ export async function createBridgeRuntime(
     now?: () => number;
   } = {},
 ): Promise<BridgeRuntime> {
-  const logger = options.logger ?? pino({ level: config.LOG_LEVEL, base: { service: 'agui-bridge' } });
-  const store = await openStore(config.DATABASE_URL);
+  const logger =
+    options.logger ??
+    createLogger({
+      level: config.LOG_LEVEL,
+      pretty: wantsPrettyLogs(config.LOG_PRETTY, process.stdout.isTTY),
+    });
+  const now = options.now ?? Date.now;
+  const metrics = createPrometheusMetrics();
+  const store = instrumentInterrupts(await openStore(config.DATABASE_URL), metrics.registry, now);
   const agents = createAgentRegistry([
     createDemoAgent({ delayMs: config.BRIDGE_DEMO_DELAY_MS }),
     ...(await loadFileAgents(config, options.env ?? process.env)),
@@ -86,11 +95,9 @@ export async function createBridgeRuntime(
       })
     : null;
   const bus = cluster?.bus ?? createInMemoryEventBus();
-  const now = options.now ?? Date.now;
   const lock = cluster?.lock ?? createInMemoryRunLock();
   const control = cluster?.control ?? createInMemoryControlChannel();
   const role = config.BRIDGE_ROLE;
-  const metrics = createPrometheusMetrics();
   const redisUrl = config.REDIS_URL ?? '';
   const queue: RunQueue | null =
     role === 'web' ? await openRunQueue({ url: redisUrl, prefix: config.BRIDGE_REDIS_PREFIX, logger }) : null;
@@ -181,6 +188,7 @@ export async function createBridgeRuntime(
   const stopSweeper = interrupts.startSweeper(config.BRIDGE_INTERRUPT_SWEEP_MS);
   const apiKeys = config.BRIDGE_API_KEYS ? createKeyResolver(config.BRIDGE_API_KEYS) : undefined;
   const subscribers = createSubscriberRegistry();
+  observeSubscribers(metrics.registry, subscribers);
   const rateLimits = createRateLimits({
     requestsPerMinute: config.BRIDGE_RATE_LIMIT_PER_MINUTE,
     runsPerMinute: config.BRIDGE_RUN_RATE_LIMIT_PER_MINUTE,

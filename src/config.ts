@@ -56,6 +56,8 @@ export const ConfigSchema = z
     BRIDGE_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600),
     /** Runs started per minute per tenant or IP (POST /agent/:id/run and WebSocket `run`); 0 disables. */
     BRIDGE_RUN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(120),
+    /** `1`: human-readable logs (pino-pretty); `0`: JSON lines; unset: pretty only when stdout is a terminal. */
+    LOG_PRETTY: z.enum(['0', '1']).optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((config, ctx) => {

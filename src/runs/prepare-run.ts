@@ -122,7 +122,9 @@ export async function prepareRun(
         // Every LLM call is billed before the client can see the run end.
         await meter.flush();
         const ending = readRunEnding(terminal);
-        metrics.runEnded(agent.id, ending.status, now() - startedAt);
+        const durationMs = now() - startedAt;
+        metrics.runEnded(agent.id, ending.status, durationMs);
+        runLog.info({ status: ending.status, durationMs }, 'run ended');
         if (ending.error) runLog.warn({ code: ending.error.code }, 'run failed: %s', ending.error.message);
         const turn = recordTurn({
           runId,
