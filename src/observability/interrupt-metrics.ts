@@ -1,5 +1,4 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { SubscriberRegistry } from '../live/subscriber-registry.js';
 import type { BridgeStore } from '../store/bridge-store.js';
 
 /**
@@ -60,22 +59,4 @@ export function instrumentInterrupts(store: BridgeStore, registry: Registry, now
       },
     },
   };
-}
-
-/** Live followers of threads in this process, by transport (SSE thread streams, WebSocket subscriptions). */
-export function observeSubscribers(
-  registry: Registry,
-  subscribers: Pick<SubscriberRegistry, 'totals'>,
-): void {
-  new Gauge({
-    name: 'bridge_live_subscribers',
-    help: 'Live thread subscribers on this instance, by transport (sse, ws)',
-    labelNames: ['transport'],
-    registers: [registry],
-    collect() {
-      const totals = subscribers.totals();
-      this.set({ transport: 'sse' }, totals.sse);
-      this.set({ transport: 'ws' }, totals.ws);
-    },
-  });
 }
