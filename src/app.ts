@@ -1,4 +1,4 @@
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { AgentAdmin } from './agents/agent-admin.js';
@@ -13,6 +13,8 @@ import { interruptRoutes } from './http/interrupt-routes.js';
 import { jsonBody } from './http/json-body.js';
 import { threadRoutes } from './http/thread-routes.js';
 import { threadStreamRoutes } from './http/thread-stream-routes.js';
+import { usageRoutes } from './http/usage-routes.js';
+import { createHttpLogger } from './observability/http-logger.js';
 import type { EventBus } from './live/event-bus.js';
 import type { SubscriberRegistry } from './live/subscriber-registry.js';
 import type { InterruptService } from './runs/interrupt-service.js';
@@ -41,6 +43,10 @@ export interface AppDeps {
   version: string;
   maxBody: string;
   keepAliveMs: number;
+  /** Rate limiters (429 RATE_LIMITED): every request but /health, and starting runs. */
+  rateLimits?: { requests?: RequestHandler | undefined; runs?: RequestHandler | undefined };
+  /** The clock (default ranges of GET /usage). */
+  now?: () => number;
 }
 
 /** Builds the Express app over its dependencies (no listening, no globals). */
@@ -48,11 +54,16 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  // First: every response carries X-Request-Id and every handler logs through req.log with it.
+  app.use(createHttpLogger(deps.logger));
   app.use(healthRoutes(deps));
   // The console's page and assets are public; the API calls it makes carry the operator's key.
   app.use(consoleRoutes());
   // With BRIDGE_API_KEYS every route but /health and the console needs a key (and acts for its tenant).
   if (deps.apiKeys) app.use(requireApiKey(deps.apiKeys));
+  // After the key check, so a tenant's requests count against the tenant wherever they come from.
+  if (deps.rateLimits?.requests) app.use(deps.rateLimits.requests);
+  if (deps.rateLimits?.runs) app.post('/agent/:agentId/run', deps.rateLimits.runs);
   app.use(readyRoute(deps));
   app.get('/metrics', async (_req, res) => {
     res.type(deps.metrics.contentType).send(await deps.metrics.metrics());
@@ -62,6 +73,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(threadStreamRoutes(deps));
   app.use(agentRoutes(deps));
   app.use(threadRoutes(deps));
+  app.use(usageRoutes({ usage: deps.store.usage, now: deps.now ?? Date.now }));
   app.use(interruptRoutes({ interrupts: deps.interrupts, audit: deps.store.interrupts }));
   app.use(adminAgentRoutes(deps));
   app.use(routeNotFound);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { existsSync, readFileSync } from 'node:fs';
 import express, { type Express } from 'express';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { createAgentAdmin } from './agents/agent-admin.js';
 import type { AgentDefinition } from './agents/agent-definition.js';
 import type { AgentRegistry } from './agents/agent-registry.js';
@@ -14,10 +14,15 @@ import { createStoredAgentRegistry } from './agents/stored-agent-registry.js';
 import { createApp } from './app.js';
 import { healthRoutes, readyRoute } from './http/health-routes.js';
 import { createKeyResolver, presentedKey } from './http/api-keys.js';
+import { createLogger, wantsPrettyLogs } from './observability/create-logger.js';
+import { instrumentInterrupts } from './observability/interrupt-metrics.js';
+import { observeSubscribers } from './observability/subscriber-metrics.js';
 import { createPrometheusMetrics } from './observability/prometheus-metrics.js';
 import { errorHandler, routeNotFound } from './http/http-error.js';
 import { createInMemoryControlChannel, createInMemoryRunLock } from './cluster/in-memory-cluster.js';
+import { createInMemoryRateCounter } from './cluster/rate-counter.js';
 import { createRedisCluster } from './cluster/redis-cluster.js';
+import { createRateLimits, RATE_LIMIT_WINDOW_MS } from './http/rate-limit.js';
 import type { Config } from './config.js';
 import type { EventBus } from './live/event-bus.js';
 import { createInMemoryEventBus } from './live/in-memory-event-bus.js';
@@ -25,6 +30,7 @@ import { createSubscriberRegistry, type SubscriberRegistry } from './live/subscr
 import { attachWebSocketServer, type WsServerHandle } from './ws/ws-server.js';
 import { createInterruptService, type InterruptService } from './runs/interrupt-service.js';
 import { recoverOrphanedRuns } from './runs/recover-orphaned-runs.js';
+import { loadPriceTable, type PriceTable } from './runs/price-table.js';
 import { createRunService, type RunService } from './runs/run-service.js';
 import type { BridgeStore } from './store/bridge-store.js';
 import { openStore } from './store/open-store.js';
@@ -70,8 +76,15 @@ export async function createBridgeRuntime(
     now?: () => number;
   } = {},
 ): Promise<BridgeRuntime> {
-  const logger = options.logger ?? pino({ level: config.LOG_LEVEL, base: { service: 'agui-bridge' } });
-  const store = await openStore(config.DATABASE_URL);
+  const logger =
+    options.logger ??
+    createLogger({
+      level: config.LOG_LEVEL,
+      pretty: wantsPrettyLogs(config.LOG_PRETTY, process.stdout.isTTY),
+    });
+  const now = options.now ?? Date.now;
+  const metrics = createPrometheusMetrics();
+  const store = instrumentInterrupts(await openStore(config.DATABASE_URL), metrics.registry, now);
   const env = options.env ?? process.env;
   const builtIns = [
     createDemoAgent({ delayMs: config.BRIDGE_DEMO_DELAY_MS }),
@@ -101,11 +114,9 @@ export async function createBridgeRuntime(
       })
     : null;
   const bus = cluster?.bus ?? createInMemoryEventBus();
-  const now = options.now ?? Date.now;
   const lock = cluster?.lock ?? createInMemoryRunLock();
   const control = cluster?.control ?? createInMemoryControlChannel();
   const role = config.BRIDGE_ROLE;
-  const metrics = createPrometheusMetrics();
   const redisUrl = config.REDIS_URL ?? '';
   const queue: RunQueue | null =
     role === 'web' ? await openRunQueue({ url: redisUrl, prefix: config.BRIDGE_REDIS_PREFIX, logger }) : null;
@@ -123,6 +134,7 @@ export async function createBridgeRuntime(
         generateId: randomUUID,
         enqueueTimeoutMs: config.BRIDGE_ENQUEUE_TIMEOUT_MS,
         metrics: metrics.runs,
+        prices: loadPrices(config),
       });
   const reaperDeps = local && {
     store,
@@ -199,6 +211,17 @@ export async function createBridgeRuntime(
     .map((tenant) => tenant.trim())
     .filter((tenant) => tenant !== '');
   const subscribers = createSubscriberRegistry();
+  observeSubscribers(metrics.registry, subscribers);
+  const rateLimits = createRateLimits({
+    requestsPerMinute: config.BRIDGE_RATE_LIMIT_PER_MINUTE,
+    runsPerMinute: config.BRIDGE_RUN_RATE_LIMIT_PER_MINUTE,
+    // With Redis every instance counts against the same windows.
+    counter: (name) =>
+      cluster?.rateCounter(name, RATE_LIMIT_WINDOW_MS) ??
+      createInMemoryRateCounter(RATE_LIMIT_WINDOW_MS, now),
+    shared: cluster !== null,
+    now,
+  });
   const app =
     role === 'worker'
       ? createWorkerApp({ ready, logger })
@@ -218,6 +241,8 @@ export async function createBridgeRuntime(
           version: VERSION,
           maxBody: config.BRIDGE_MAX_BODY,
           keepAliveMs: config.BRIDGE_SSE_KEEPALIVE_MS,
+          now,
+          rateLimits: { requests: rateLimits.requests, runs: rateLimits.runs },
         });
   return {
     role,
@@ -236,7 +261,7 @@ export async function createBridgeRuntime(
         : attachWebSocketServer(server, {
             store,
             bus,
-            runs,
+            runs: rateLimits.limitRuns(runs),
             subscribers,
             logger,
             // Browsers cannot set headers on a WebSocket: the key may come as ?token=.
@@ -262,6 +287,12 @@ async function loadFileAgents(config: Config): Promise<AgentDefinition[]> {
   const file = config.BRIDGE_AGENTS_FILE ?? (existsSync('./agents.yaml') ? './agents.yaml' : undefined);
   if (!file) return [];
   return (await loadAgentsFile(file)).agents;
+}
+
+/** The price table of `BRIDGE_PRICES_FILE` (or ./prices.yaml when present); a bad file stops the start. */
+function loadPrices(config: Config): PriceTable | undefined {
+  const file = config.BRIDGE_PRICES_FILE ?? (existsSync('./prices.yaml') ? './prices.yaml' : undefined);
+  return file ? loadPriceTable(file) : undefined;
 }
 
 /** The HTTP app of a worker: `/health` and `/ready` only, so orchestrators can probe it. */

@@ -49,6 +49,17 @@ export const ConfigSchema = z
     BRIDGE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).default(8),
     /** How long a web instance waits for a worker to pick a queued run up before 503. */
     BRIDGE_WORKER_PICKUP_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+    /**
+     * YAML or JSON price table of LLM models (USD per million tokens) for usage costs; default
+     * `./prices.yaml` when it exists. docs/operations.md describes the format.
+     */
+    BRIDGE_PRICES_FILE: z.string().min(1).optional(),
+    /** Requests per minute per tenant (API key), or per client IP without keys; 0 disables. /health is exempt. */
+    BRIDGE_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600),
+    /** Runs started per minute per tenant or IP (POST /agent/:id/run and WebSocket `run`); 0 disables. */
+    BRIDGE_RUN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(120),
+    /** `1`: human-readable logs (pino-pretty); `0`: JSON lines; unset: pretty only when stdout is a terminal. */
+    LOG_PRETTY: z.enum(['0', '1']).optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .superRefine((config, ctx) => {

@@ -25,6 +25,9 @@ export async function startBridgeServer(backend: BridgeBackend): Promise<ServerU
     DATABASE_URL: database.url,
     PORT: '0',
     LOG_LEVEL: 'silent',
+    // Tests and benchmarks start runs far faster than any client should: limits are tested on their own.
+    BRIDGE_RATE_LIMIT_PER_MINUTE: '0',
+    BRIDGE_RUN_RATE_LIMIT_PER_MINUTE: '0',
     ...(prefix ? { REDIS_URL, BRIDGE_REDIS_PREFIX: prefix } : {}),
   };
   const log = createProblemLogger();

@@ -233,6 +233,9 @@ function mapOther(
     case 'usage':
       state.usage.push(event.usage);
       return;
+    case 'llm_call':
+      // Telemetry for the run's metrics (src/runs): nothing reaches the client.
+      return;
     case 'custom':
       emit({ type: EventType.CUSTOM, name: event.name, value: event.value });
       return;

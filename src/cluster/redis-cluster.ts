@@ -4,6 +4,8 @@ import { createRedisEventBus } from '../live/redis-event-bus.js';
 import type { EventBus } from '../live/event-bus.js';
 import type { ControlChannel } from './control-channel.js';
 import { createRedisControlChannel } from './redis-control-channel.js';
+import type { RateCounter } from './rate-counter.js';
+import { createRedisRateCounter } from './redis-rate-counter.js';
 import { createRedisRunLock } from './redis-run-lock.js';
 import type { RunLock } from './run-lock.js';
 
@@ -12,6 +14,8 @@ export interface RedisCluster {
   bus: EventBus;
   lock: RunLock;
   control: ControlChannel;
+  /** Fixed-window counters shared by every instance (rate limits), one namespace per `name`. */
+  rateCounter(name: string, windowMs: number): RateCounter;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -47,6 +51,8 @@ export async function createRedisCluster(options: RedisClusterOptions): Promise<
     bus,
     lock,
     control,
+    rateCounter: (name, windowMs) =>
+      createRedisRateCounter(commands, { prefix: `${options.prefix}ratelimit:${name}:`, windowMs }),
     ping: async () => {
       await commands.ping();
     },

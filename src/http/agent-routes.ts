@@ -57,6 +57,11 @@ export function agentRoutes(deps: AgentRoutesDeps): Router {
       throw new NotFoundError('AGENT_NOT_FOUND', `No agent with id "${agentId}"`);
     const input = validate(RunAgentInputSchema, req.body, 'RunAgentInput');
     const handle = await deps.runs.start({ agentId, input, tenantId: tenantOf(res) });
+    // Ties the request id to the run: run logs carry threadId and runId.
+    (req as { log?: Logger }).log?.info(
+      { threadId: input.threadId, runId: input.runId, agentId },
+      'run started',
+    );
     streamRun(req, res, handle, deps);
   });
 

@@ -39,13 +39,14 @@ function fromBodyParser(error: unknown): BridgeError | undefined {
 
 /** Express error middleware: the one place errors become HTTP responses. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
-  return (error: unknown, _req, res, next) => {
+  return (error: unknown, req, res, next) => {
     if (res.headersSent) {
       next(error);
       return;
     }
     const { status, body } = toHttpError(error);
-    if (status >= 500) logger.error({ err: error }, 'request failed');
+    // req.log (pino-http) carries the request id; apps built without it fall back to the logger.
+    if (status >= 500) ((req as { log?: Logger }).log ?? logger).error({ err: error }, 'request failed');
     res.status(status).json(body);
   };
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ConflictError, NotFoundError } from '../protocol/bridge-error.js';
 import type { SubscriberRegistry } from '../live/subscriber-registry.js';
 import type { RunService } from '../runs/run-service.js';
+import { costOfUsage } from '../runs/usage-meter.js';
 import type { BridgeStore } from '../store/bridge-store.js';
 import type { ThreadRecord } from '../store/thread-store.js';
 import { toInterruptView } from './interrupt-routes.js';
@@ -70,7 +71,8 @@ export function threadRoutes(deps: {
       snapshotVersion: thread.snapshot.version,
       pendingInterrupts,
       pendingToolCallIds,
-      runs,
+      // Each usage entry carries its cost when the model is priced; costUsd is the run's total.
+      runs: runs.map((run) => ({ ...run, costUsd: costOfUsage(run.usage) })),
       subscribers: deps.subscribers.counts(thread.id),
       queuedRuns: deps.runs.queued(thread.id),
       createdAt: thread.createdAt,

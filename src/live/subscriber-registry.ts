@@ -20,6 +20,8 @@ export interface SubscriberRegistry {
   /** Takes a slot; returns its release function (idempotent), or null when the limit is reached. */
   acquire(threadId: string, transport: LiveTransport, options?: SubscriberSlotOptions): (() => void) | null;
   counts(threadId: string): SubscriberCounts;
+  /** Subscribers of every thread, per transport (for monitoring). */
+  totals(): SubscriberCounts;
   /** Ends every subscriber that registered a `close` (e.g. SSE followers at shutdown). */
   closeAll(): void;
 }
@@ -52,6 +54,11 @@ export function createSubscriberRegistry(): SubscriberRegistry {
     counts: (threadId) => {
       const slots = threads.get(threadId);
       return { sse: count(slots, 'sse'), ws: count(slots, 'ws') };
+    },
+    totals() {
+      const totals = { sse: 0, ws: 0 };
+      for (const slots of threads.values()) for (const slot of slots) totals[slot.transport] += 1;
+      return totals;
     },
     closeAll() {
       for (const slots of [...threads.values()]) for (const slot of [...slots]) slot.close?.();

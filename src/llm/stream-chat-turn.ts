@@ -35,6 +35,14 @@ export async function streamChatTurn(
 ): Promise<AssistantTurn | null> {
   const idle = new AbortController();
   const signal = AbortSignal.any([options.signal, idle.signal]);
+  const started = performance.now();
+  const ended = (outcome: 'success' | 'error' | 'cancelled'): void =>
+    options.emit({
+      type: 'llm_call',
+      model: request.model,
+      outcome,
+      durationMs: performance.now() - started,
+    });
   try {
     const stream = await client.chat.completions.create(
       {
@@ -47,11 +55,14 @@ export async function streamChatTurn(
       },
       { signal },
     );
-    return await chatStreamEvents(
+    const turn = await chatStreamEvents(
       withIdleTimeout(stream, options.idleTimeoutMs, () => idle.abort()),
       options,
     );
+    ended(options.signal.aborted ? 'cancelled' : 'success');
+    return turn;
   } catch (error) {
+    ended(options.signal.aborted ? 'cancelled' : 'error');
     // An aborted SDK stream ends quietly or throws an abort error; which signal fired decides what it means.
     if (options.signal.aborted) return null;
     if (idle.signal.aborted) {

@@ -9,7 +9,10 @@ export interface PrometheusMetrics {
   observe(name: string, help: string, read: () => number | Promise<number>): void;
 }
 
-/** Creates the registry: process metrics plus runs by outcome, active runs, events and run duration. */
+/**
+ * Creates the registry: process metrics, runs by outcome, active runs, events, run duration, LLM
+ * request latency and tokens.
+ */
 export function createPrometheusMetrics(): PrometheusMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'bridge_' });
@@ -29,6 +32,7 @@ export function createPrometheusMetrics(): PrometheusMetrics {
     help: 'AG-UI events committed to the event log',
     registers: [registry],
   });
+  const llm = llmMetrics(registry);
   const duration = new Histogram({
     name: 'bridge_run_duration_seconds',
     help: 'Run duration, start to terminal event',
@@ -46,6 +50,7 @@ export function createPrometheusMetrics(): PrometheusMetrics {
       },
       runClosed: () => activeRuns.dec(),
       eventsCommitted: (count) => events.inc(count),
+      ...llm,
     },
     observe(name, help, read) {
       new Gauge({
@@ -56,6 +61,29 @@ export function createPrometheusMetrics(): PrometheusMetrics {
           this.set(await read());
         },
       });
+    },
+  };
+}
+
+function llmMetrics(registry: Registry): Pick<RunMetrics, 'llmCall' | 'llmTokens'> {
+  const latency = new Histogram({
+    name: 'bridge_llm_request_duration_seconds',
+    help: 'LLM request latency, request to last streamed chunk, by agent, requested model and outcome (success, error, cancelled)',
+    labelNames: ['agent', 'model', 'outcome'],
+    buckets: [0.1, 0.25, 0.5, 1, 2, 4, 8, 15, 30, 60, 120],
+    registers: [registry],
+  });
+  const tokens = new Counter({
+    name: 'bridge_llm_tokens_total',
+    help: 'LLM tokens by reported model and kind (input and output include cached and reasoning)',
+    labelNames: ['model', 'kind'],
+    registers: [registry],
+  });
+  return {
+    llmCall: (agent, model, outcome, durationMs) =>
+      latency.observe({ agent, model, outcome }, durationMs / 1000),
+    llmTokens: (model, counts) => {
+      for (const [kind, count] of Object.entries(counts)) tokens.inc({ model, kind }, count);
     },
   };
 }

@@ -54,6 +54,16 @@ export const StepStartSchema = z.object({ type: z.literal('step_start'), stepNam
 export const StepEndSchema = z.object({ type: z.literal('step_end'), stepName: z.string() });
 /** Token usage of one LLM call; summed per provider and model into `RUN_FINISHED.usage`. */
 export const UsageEventSchema = z.object({ type: z.literal('usage'), usage: UsageSchema });
+/**
+ * One LLM request ended (whatever its outcome), for latency metrics; never sent to clients. The
+ * model is the one requested (the usage event carries the one the endpoint reported).
+ */
+export const LlmCallSchema = z.object({
+  type: z.literal('llm_call'),
+  model: z.string(),
+  outcome: z.enum(['success', 'error', 'cancelled']),
+  durationMs: z.number().nonnegative(),
+});
 /** The agent failed; the run ends with `RUN_ERROR` carrying this code. */
 export const AgentErrorSchema = z.object({
   type: z.literal('error'),
@@ -84,6 +94,7 @@ export const AgentEventSchema = z.discriminatedUnion('type', [
   StepStartSchema,
   StepEndSchema,
   UsageEventSchema,
+  LlmCallSchema,
   AgentErrorSchema,
   CustomSchema,
   OutcomeSchema,

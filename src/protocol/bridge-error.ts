@@ -100,6 +100,18 @@ export class MaxIterationsError extends BridgeError {
   }
 }
 
+/** Too many requests (or runs) in the current minute; `details.retryAfterSeconds` says when to try again. */
+export class RateLimitedError extends BridgeError {
+  readonly retryAfterSeconds: number;
+
+  constructor(retryAfterSeconds: number, what = 'requests') {
+    super('RATE_LIMITED', 429, `Too many ${what}; retry after ${retryAfterSeconds} s`, {
+      details: { retryAfterSeconds },
+    });
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
 /** Anything unexpected; the message sent to clients is generic, the cause goes to the log. */
 export class InternalError extends BridgeError {
   constructor(message = 'Internal error', cause?: unknown) {

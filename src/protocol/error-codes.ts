@@ -28,6 +28,7 @@ export const ErrorCodeSchema = z.enum([
   'AGENT_EXISTS',
   'AGENT_NOT_EDITABLE',
   'AGENT_VERSION_CONFLICT',
+  'RATE_LIMITED',
 ]);
 
 /** A contract error code. */

@@ -13,6 +13,7 @@ import { recordTurn } from './pending-turn.js';
 import { persistEvents } from './persist-events.js';
 import { NO_RUN_METRICS } from './run-metrics.js';
 import { isTerminal, readRunEnding } from './run-outcome.js';
+import { createUsageMeter } from './usage-meter.js';
 import type { RunHandle, RunServiceDeps, StartRunRequest } from './run-service.js';
 
 /**
@@ -82,6 +83,14 @@ export async function prepareRun(
   const tracker = createStateTracker(state, (error) =>
     runLog.warn({ err: error }, 'state patch did not apply'),
   );
+  const meter = createUsageMeter({
+    usage: store.usage,
+    prices: deps.prices,
+    metrics,
+    logger: runLog,
+    now,
+    run: { tenantId, threadId, runId, agentId: agent.id },
+  });
   let terminal: BaseEvent | undefined;
   let iteration = continuation?.iteration ?? 0;
   let subscribed = false;
@@ -104,6 +113,7 @@ export async function prepareRun(
   }).pipe(
     tap((event) => {
       if (event.type === 'outcome' && event.iteration !== undefined) iteration = event.iteration;
+      meter.observe(event);
     }),
     toAguiEvents({ threadId, runId, now, generateId, cancel$ }),
     tap((event) => {
@@ -122,8 +132,12 @@ export async function prepareRun(
       },
       beforeEnd: async () => {
         if (!terminal) return;
+        // Every LLM call is billed before the client can see the run end.
+        await meter.flush();
         const ending = readRunEnding(terminal);
-        metrics.runEnded(agent.id, ending.status, now() - startedAt);
+        const durationMs = now() - startedAt;
+        metrics.runEnded(agent.id, ending.status, durationMs);
+        runLog.info({ status: ending.status, durationMs }, 'run ended');
         if (ending.error) runLog.warn({ code: ending.error.code }, 'run failed: %s', ending.error.message);
         const turn = recordTurn({
           runId,
@@ -141,6 +155,7 @@ export async function prepareRun(
           tenantId,
           agentId: agent.id,
           ...ending,
+          usage: meter.price(ending.usage),
           finishedAt: new Date(now()),
           messages: accumulator.messages(),
           snapshot: createThreadSnapshot(tracker.current(), turn.pending),

@@ -9,6 +9,7 @@ import { ConflictError, NotFoundError } from '../protocol/bridge-error.js';
 import type { BridgeStore } from '../store/bridge-store.js';
 import type { SequencedEvent } from './persist-events.js';
 import { prepareRun } from './prepare-run.js';
+import type { PriceTable } from './price-table.js';
 import type { RunMetrics } from './run-metrics.js';
 
 /** What the run service needs. */
@@ -23,6 +24,8 @@ export interface RunServiceDeps {
   control: ControlChannel;
   /** Run counters for monitoring; none by default. */
   metrics?: RunMetrics;
+  /** Prices per model for the cost of LLM calls; none: costs are null, tokens still counted. */
+  prices?: PriceTable;
   /** How long a run of an `enqueue` agent waits for the thread before THREAD_BUSY (default 2 min). */
   enqueueTimeoutMs?: number;
   logger: Logger;

@@ -82,6 +82,8 @@ export interface InterruptStore {
   saveResult(id: string, result: string): Promise<void>;
   /** Marks PENDING interrupts past their expiry EXPIRED; returns how many. */
   expireDue(now: Date): Promise<number>;
+  /** How many interrupts are pending, across tenants, and when the oldest was raised (for monitoring). */
+  pendingStats(): Promise<{ count: number; oldestCreatedAt: Date | null }>;
   /** Marks frontend calls answered by tool messages. */
   answerToolCalls(threadId: string, toolCallIds: string[], at: Date): Promise<void>;
   audit(entry: AuditEntry): Promise<void>;

@@ -7,6 +7,7 @@ import { createPrismaAgentDefinitionStore } from '../prisma/prisma-agent-definit
 import { createPrismaRunWrites } from '../prisma/prisma-run-writes.js';
 import { createPrismaInterruptStore } from '../prisma/prisma-interrupt-store.js';
 import { createPrismaThreadStore } from '../prisma/prisma-thread-store.js';
+import { createPrismaUsageStore } from '../prisma/prisma-usage-store.js';
 import { createPostgresEventLog } from './postgres-event-log.js';
 import { splitPostgresUrl } from './postgres-url.js';
 
@@ -33,6 +34,7 @@ export async function openPostgresStore(url: string): Promise<BridgeStore> {
     events: createPostgresEventLog(pool, schema),
     interrupts: createPrismaInterruptStore(client),
     agents: createPrismaAgentDefinitionStore(client),
+    usage: createPrismaUsageStore(client, 'postgres'),
     ping: async () => {
       await pool.query('SELECT 1');
     },

@@ -70,6 +70,14 @@ export function createPrismaInterruptStore(prisma: BridgePrismaClient): Interrup
       });
       return count;
     },
+    async pendingStats() {
+      const stats = await prisma.interrupt.aggregate({
+        where: { status: 'PENDING' },
+        _count: { _all: true },
+        _min: { createdAt: true },
+      });
+      return { count: stats._count._all, oldestCreatedAt: stats._min.createdAt };
+    },
     async answerToolCalls(threadId, toolCallIds, at) {
       if (toolCallIds.length === 0) return;
       await prisma.toolCall.updateMany({

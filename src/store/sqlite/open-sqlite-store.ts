@@ -8,6 +8,7 @@ import { SqlitePrismaClient } from '../prisma/prisma-client.js';
 import { createPrismaAgentDefinitionStore } from '../prisma/prisma-agent-definition-store.js';
 import { createPrismaInterruptStore } from '../prisma/prisma-interrupt-store.js';
 import { createPrismaThreadStore } from '../prisma/prisma-thread-store.js';
+import { createPrismaUsageStore } from '../prisma/prisma-usage-store.js';
 import { createSqliteEventLog } from './sqlite-event-log.js';
 import { createSqliteRunReads } from './sqlite-reads.js';
 import { createSqliteRunWrites } from './sqlite-run-writes.js';
@@ -54,6 +55,7 @@ export async function openSqliteStore(url: string): Promise<BridgeStore> {
     events: createSqliteEventLog(connection, lock),
     interrupts: createPrismaInterruptStore(prisma),
     agents: { ...createPrismaAgentDefinitionStore(prisma), revision },
+    usage: createPrismaUsageStore(prisma, 'sqlite'),
     ping: async () => {
       ping.get();
     },

@@ -1,0 +1,22 @@
+-- CreateTable
+CREATE TABLE "UsageRecord" (
+    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    "tenantId" TEXT NOT NULL,
+    "threadId" TEXT NOT NULL,
+    "runId" TEXT NOT NULL,
+    "agentId" TEXT NOT NULL,
+    "model" TEXT NOT NULL,
+    "inputTokens" INTEGER NOT NULL,
+    "outputTokens" INTEGER NOT NULL,
+    "cachedTokens" INTEGER NOT NULL,
+    "reasoningTokens" INTEGER NOT NULL,
+    "costUsd" REAL,
+    "at" DATETIME NOT NULL
+);
+
+-- CreateIndex
+CREATE INDEX "UsageRecord_tenantId_at_idx" ON "UsageRecord"("tenantId", "at");
+
+-- CreateIndex
+CREATE INDEX "UsageRecord_threadId_idx" ON "UsageRecord"("threadId");
+
