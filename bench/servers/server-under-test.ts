@@ -7,14 +7,23 @@ export interface ServerUnderTest {
   url: string;
   /** Errors the server logged (first distinct ones), when it keeps a log. */
   problems?(): string[];
+  /** What it serves beyond the run route: `live` is `GET /threads/:id/events` and `/ws` (fan-out). */
+  features?: { live?: boolean };
+  /** Rows in its event log table right now (figure 6), when it logs to a database. */
+  loggedEvents?(): Promise<number>;
   /** Stops it and removes what it created (databases, Redis keys). */
   close(): Promise<void>;
 }
+
+/** The figures of the suite, by number. */
+export type FigureKey = '1' | '2' | '2b' | '3' | '4' | '5' | '6' | '7' | '7b';
 
 /** One contestant of the comparison: how to start it, and how it is named in the tables. */
 export interface Contestant {
   key: string;
   label: string;
+  /** The figures it runs (all by default). */
+  figures?: FigureKey[];
   start(): Promise<ServerUnderTest>;
 }
 
