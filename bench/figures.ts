@@ -1,4 +1,5 @@
 import { eventsOnWire } from './event-mix.js';
+import type { FanoutTransport } from './load-client.js';
 import type { LoadClient } from './load-driver.js';
 import type { RunResult } from './client.js';
 import { median } from './stats.js';
@@ -18,7 +19,7 @@ export interface SuitePlan {
   /** Figure 2b: added latency per event, runs of `events` paced `intervalMs` apart, at `levels` runs. */
   latency: { levels: number[]; events: number; intervalMs: number };
   /** Figure 4: one run of `events` events followed by each count of live subscribers, per transport. */
-  fanout: { subscribers: number[]; events: number; transports: ('sse' | 'ws')[] };
+  fanout: { subscribers: number[]; events: number; transports: FanoutTransport[] };
   /** Figure 5: idle SSE subscribers, and runs held open after `holdAfter` events. */
   memory: { idleSubscribers: number; activeRuns: number; holdAfter: number };
   /** Figure 6: events/s with the event log on and off: one run of `events`, and `concurrency` runs. */

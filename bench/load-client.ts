@@ -4,7 +4,7 @@ import { requestRun, type RunResult } from './client.js';
 import type { LatencyProbe } from './latency.js';
 import { preciseNow } from './run-shape.js';
 import { median, p99 } from './stats.js';
-import { followSse, followWs, type SubscriberResult } from './subscriber-client.js';
+import { followConnect, followSse, followWs, type SubscriberResult } from './subscriber-client.js';
 
 /**
  * The load client's process (forked by `startLoadClient`): it runs on its own core, so parsing
@@ -27,11 +27,14 @@ export interface RunsJob {
   latency?: LatencyProbe;
 }
 
+/** How a subscriber follows a thread: the bridge's SSE feed or WebSocket, or AG-UI's connect. */
+export type FanoutTransport = 'sse' | 'ws' | 'connect';
+
 /** `count` live subscribers of one thread, from `after`, until `RUN_FINISHED` (or `release`). */
 export interface SubscribeJob {
   kind: 'subscribe';
   baseUrl: string;
-  transport: 'sse' | 'ws';
+  transport: FanoutTransport;
   threadId: string;
   after: number;
   count: number;
@@ -101,7 +104,7 @@ export async function subscribeBatch(
   onReady: () => void,
 ): Promise<FanoutResult> {
   const count = Math.min(Math.max(1, job.count), MAX_CONCURRENCY);
-  const follow = job.transport === 'sse' ? followSse : followWs;
+  const follow = { sse: followSse, ws: followWs, connect: followConnect }[job.transport];
   let open = 0;
   let readyAt = 0;
   const subscribers = Array.from({ length: count }, () =>

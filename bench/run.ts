@@ -22,7 +22,7 @@ const FULL: SuitePlan = {
   concurrency: { levels: [1, 10, 100], optional: [1000], events: 200, reps: 3, budgetMs: 30_000 },
   growth: { lengths: [1000, 10_000, 50_000], optional: [200_000], reps: 2, budgetMs: 30_000 },
   latency: { levels: [1, 100], events: 200, intervalMs: 20 },
-  fanout: { subscribers: [1, 100, 1000], events: 1000, transports: ['sse', 'ws'] },
+  fanout: { subscribers: [1, 100, 1000], events: 1000, transports: ['sse', 'ws', 'connect'] },
   memory: { idleSubscribers: 1000, activeRuns: 500, holdAfter: 12 },
   persistence: { events: 5000, reps: 3, concurrency: 100, concurrentEvents: 200 },
   history: { earlierRuns: [1, 100, 1000], earlierEvents: 14, events: 1000, reps: 3 },
@@ -37,7 +37,7 @@ const QUICK: SuitePlan = {
   concurrency: { levels: [1, 10], optional: [100], events: 100, reps: 1, budgetMs: 5_000 },
   growth: { lengths: [1000, 10_000], optional: [], reps: 1, budgetMs: 5_000 },
   latency: { levels: [1, 100], events: 50, intervalMs: 20 },
-  fanout: { subscribers: [1, 100, 1000], events: 50, transports: ['sse', 'ws'] },
+  fanout: { subscribers: [1, 100, 1000], events: 50, transports: ['sse', 'ws', 'connect'] },
   memory: { idleSubscribers: 1000, activeRuns: 50, holdAfter: 12 },
   persistence: { events: 1000, reps: 1, concurrency: 20, concurrentEvents: 100 },
   history: { earlierRuns: [1, 10, 50], earlierEvents: 14, events: 500, reps: 1 },
@@ -107,6 +107,7 @@ const doc = benchmarksDoc({
   date: new Date(started).toISOString(),
   durationS: (Date.now() - started) / 1000,
   chart: { svg: 'benchmarks.svg', png: 'benchmarks.png' },
+  quick,
 });
 writeFileSync(fileURLToPath(new URL('benchmarks.md', docs)), doc);
 console.log(`wrote docs/benchmarks.md${quick ? ' (quick plan: not worth publishing)' : ''}`);

@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { WebSocket } from 'ws';
 import { frameLatencies, messageLatency, type LatencyProbe } from './latency.js';
+import { BENCH_AGENT_ID } from './scripted-agent.js';
 
 /** What one live subscriber saw. */
 export interface SubscriberResult {
@@ -34,15 +36,54 @@ export interface Subscriber {
 
 const FINISHED = '"type":"RUN_FINISHED"';
 
+/** The bench only ever talks to loopback. */
+function loopback(url: URL): URL {
+  if (url.hostname !== '127.0.0.1') throw new Error(`the bench only requests 127.0.0.1, not ${url.host}`);
+  return url;
+}
+
 /** Follows `GET /threads/:id/events` as SSE, counting `data:` frames until `RUN_FINISHED`. */
 export function followSse(request: SubscribeRequest): Subscriber {
-  const url = new URL(`/threads/${request.threadId}/events?after=${request.after}`, request.baseUrl);
-  if (url.hostname !== '127.0.0.1') throw new Error(`the bench only requests 127.0.0.1, not ${url.host}`);
+  const url = loopback(
+    new URL(`/threads/${request.threadId}/events?after=${request.after}`, request.baseUrl),
+  );
+  return readSse(request, http.get(url, { agent: request.agent, headers: { accept: 'text/event-stream' } }));
+}
+
+/**
+ * Joins the thread's run with AG-UI's `POST /agent/:id/connect` (the thread's history, then the run
+ * in flight), counting `data:` frames until `RUN_FINISHED`. The bridge and CopilotKit both serve it.
+ */
+export function followConnect(request: SubscribeRequest): Subscriber {
+  const url = loopback(new URL(`/agent/${BENCH_AGENT_ID}/connect`, request.baseUrl));
+  const body = JSON.stringify({
+    threadId: request.threadId,
+    runId: randomUUID(),
+    state: {},
+    messages: [],
+    tools: [],
+    context: [],
+    forwardedProps: {},
+  });
+  const req = http.request(url, {
+    method: 'POST',
+    agent: request.agent,
+    headers: {
+      accept: 'text/event-stream',
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(body),
+    },
+  });
+  req.end(body);
+  return readSse(request, req);
+}
+
+/** Reads an SSE response of a subscriber. */
+function readSse(request: SubscribeRequest, req: http.ClientRequest): Subscriber {
   const latencies = request.latency ? frameLatencies(request.latency) : undefined;
   let events = 0;
   let carry = '';
   let finish!: (error?: string) => void;
-  const req = http.get(url, { agent: request.agent, headers: { accept: 'text/event-stream' } });
   const done = new Promise<SubscriberResult>((resolve) => {
     let settled = false;
     finish = (error) => {
@@ -79,8 +120,7 @@ export function followSse(request: SubscribeRequest): Subscriber {
 
 /** Follows a thread over `/ws` (`subscribe`), counting `event` frames until `RUN_FINISHED`. */
 export function followWs(request: SubscribeRequest): Subscriber {
-  const url = new URL('/ws', request.baseUrl.replace(/^http/, 'ws'));
-  if (url.hostname !== '127.0.0.1') throw new Error(`the bench only requests 127.0.0.1, not ${url.host}`);
+  const url = loopback(new URL('/ws', request.baseUrl.replace(/^http/, 'ws')));
   const socket = new WebSocket(url, { perMessageDeflate: false });
   const latenciesMs: number[] = [];
   let events = 0;

@@ -6,7 +6,7 @@ import {
   type Samples,
   type SuitePlan,
 } from './figures.js';
-import { measureFanout } from './fanout-figure.js';
+import { fanoutTransports, measureFanout } from './fanout-figure.js';
 import { measureHistory } from './history-figure.js';
 import { measureLatency } from './latency-figure.js';
 import type { LoadClient } from './load-driver.js';
@@ -44,7 +44,10 @@ async function measureConcurrency(
   return out;
 }
 
-/** Figure 7: events/s by run length; optional lengths once, if the longest measured says they fit. */
+/**
+ * Figure 7: events/s by run length; each length only when the one before, scaled, fits half the
+ * timeout (none after a failed one); optional lengths once, if the longest says they fit the budget.
+ */
 async function measureGrowth(
   client: LoadClient,
   url: string,
@@ -54,8 +57,13 @@ async function measureGrowth(
   const out: Record<number, Samples> = {};
   let longest = 0;
   for (const events of lengths) {
+    const known = out[longest];
+    // A contestant far slower than the rest must not spend the whole timeout on every longer length.
+    const estimate = known ? medianBatchMs(known, events) * reps : 0;
     log(`  figure 7: one run of ${events} events`);
-    out[events] = await measure(client, url, { events, concurrency: 1, reps, timeoutMs: plan.timeoutMs });
+    out[events] = await measureIfAffordable(estimate, plan.timeoutMs / 2, () =>
+      measure(client, url, { events, concurrency: 1, reps, timeoutMs: plan.timeoutMs }),
+    );
     longest = events;
   }
   for (const events of optional) {
@@ -99,6 +107,14 @@ export async function measureContestant(
     results.validation = await validateServer(url);
     log(`  ${results.validation}`);
     await measure(client, url, { ...plan.warmup, reps: plan.warmup.runs, concurrency: 1, timeoutMs });
+    // Memory first: later figures leave garbage and freed pages that blur a delta.
+    if (wants('5')) {
+      try {
+        results.memory = await measureMemory(client, server, plan, log);
+      } catch (error) {
+        results.errors.push(`figure 5: ${String(error)}`);
+      }
+    }
     if (wants('1')) {
       log(`  figure 1: one run of ${plan.single.events} events, ${plan.single.reps} times`);
       results.single = await measure(client, url, { ...plan.single, concurrency: 1, timeoutMs });
@@ -120,7 +136,7 @@ export async function measureContestant(
   return results;
 }
 
-/** Figures 2b, 4, 5, 6 and 7b, each where it applies; a failed one is recorded, the others still run. */
+/** Figures 2b, 4, 6 and 7b, each where it applies; a failed one is recorded, the others still run. */
 async function measureMore(
   contestant: Contestant,
   server: ServerUnderTest,
@@ -143,16 +159,12 @@ async function measureMore(
     await attempt('2b', async () => {
       results.latency = await measureLatency(client, server.url, plan, probe, log);
     });
-  if (wants('4') && live)
+  if (wants('4') && fanoutTransports(server, plan).length > 0)
     await attempt('4', async () => {
-      results.fanout = await measureFanout(client, server.url, plan, probe, log);
+      results.fanout = await measureFanout(client, server, plan, probe, log);
     });
   else if (wants('4'))
-    results.notes.push('figure 4: no live route (`GET /threads/:id/events`, `/ws`) to fan out');
-  if (wants('5'))
-    await attempt('5', async () => {
-      results.memory = await measureMemory(client, server, plan, log);
-    });
+    results.notes.push('figure 4: no route to follow a thread (`GET /threads/:id/events`, `/ws`, `connect`)');
   if (wants('6') && live)
     await attempt('6', async () => {
       results.persistence = await measurePersistence(client, server, plan, log);

@@ -58,7 +58,7 @@ export async function startBridgeServer(
     return {
       url,
       problems: log.problems,
-      features: { live: true },
+      features: { live: true, connect: true },
       loggedEvents: memoryLog ? undefined : database.countEvents,
       async close() {
         await runtime.runs.shutdown();

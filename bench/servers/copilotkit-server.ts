@@ -83,7 +83,37 @@ export async function startCopilotKitServer(): Promise<ServerUnderTest> {
   const listener = ck.createCopilotNodeListener({ runtime, basePath: '/', activateChannels: false });
   const server = createServer(listener);
   const url = await listenOnLoopback(server);
-  return { url, close: () => closeServer(server) };
+  const quiet = quietConsole();
+  return {
+    url,
+    features: { connect: true },
+    problems: quiet.problems,
+    close: () => closeServer(server),
+  };
+}
+
+/** The first lines of what CopilotKit's runtime prints for a failed run. */
+const CK_ERROR = /^(Error running agent|Error stack|Error details|Agent execution failed)/;
+
+/**
+ * CopilotKit's runtime reports a failed run on `console.error`, several lines each (thousands when
+ * a client gives up on long runs, and its runs go on after the server closed): those lines are
+ * counted and the first kept, for the whole bench process; any other line is printed.
+ */
+function quietConsole(): { problems(): string[] } {
+  const original = console.error.bind(console);
+  let count = 0;
+  let first: string | undefined;
+  console.error = (...args: unknown[]) => {
+    const text = args.map(String).join(' ');
+    if (!CK_ERROR.test(text)) return original(...args);
+    count++;
+    first ??= text.slice(0, 200);
+  };
+  return {
+    problems: () =>
+      count > 0 ? [`${count} console.error lines from CopilotKit; the first: ${first ?? ''}`] : [],
+  };
 }
 
 /** CopilotKit's runtime as a contestant (skipped, with the reason, when it is not installed). */
