@@ -66,7 +66,11 @@ function copilotKitLines(results: ContestantResults[]): string[] {
     "telemetry off) with the scripted agent as an `AbstractAgent` of the runtime's own `@ag-ui/client`: the same mix, " +
     'pacing, holds and stamps. Version 1.75.0 installed and passed the validation here (its `RUN_STARTED` also carries ' +
     'the run input). Its in-memory runner keeps every event of a thread in process memory (bounded: 1000 threads, ' +
-    '100 runs per thread, 512 MB by default, least recently used evicted) and persists nothing.';
+    '100 runs per thread, 512 MB by default, least recently used evicted) and persists nothing. From its source ' +
+    '(`dist/v2/runtime/runner/in-memory.mjs`): each run first walks every event of every earlier run of the thread ' +
+    '(message ids), keeps its own events in a `ReplaySubject(Infinity)`, and compacts them into the thread at the end; ' +
+    '`connect` replays the compacted history, then the run in flight from that subject (it completes at once when no ' +
+    'run is in flight). A run started while one is in flight on the thread fails ("Thread already running") unless the runner supersedes.';
   if (!ck) return [how];
   return [how, '', ck.skipped ? `In this run: ${ck.skipped}.` : `In this run: ${ck.validation}.`];
 }

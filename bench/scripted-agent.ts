@@ -56,7 +56,9 @@ export function createScriptedAgent(): Agent {
       }) as AgentCapabilities,
     toolPolicies: () => [{ name: TOOL_NAME, approval: 'never' }],
     run: (context: AgentRunContext): Observable<AgentEvent> => {
-      const shape = requestedShape(context.input.forwardedProps);
+      const asked = requestedShape(context.input.forwardedProps);
+      // `holdAfter` counts events on the wire, and the bridge sends `RUN_STARTED` itself.
+      const shape = asked.holdAfter ? { ...asked, holdAfter: asked.holdAfter - 1 } : asked;
       const stamp = shape.stamp ? preciseNow : undefined;
       return shapedEvents(() => scriptedAgentEvents(shape.events, context.runId, stamp), shape);
     },

@@ -7,7 +7,7 @@ import { runGate, type RunShape } from './run-shape.js';
  * iterator as they are emitted, so a generator that stamps the time stamps the emit time.
  */
 export function shapedEvents<T>(items: () => Iterable<T>, shape: RunShape): Observable<T> {
-  if (shape.intervalMs === 0 && !shape.holdAfter) return defer(() => from(items()));
+  if (shape.intervalMs === 0 && shape.holdAfter === undefined) return defer(() => from(items()));
   return new Observable<T>((subscriber) => {
     const iterator = items()[Symbol.iterator]();
     let emitted = 0;
