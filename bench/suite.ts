@@ -29,8 +29,13 @@ async function measureConcurrency(
   const out: Record<number, Samples> = {};
   let largest = 0;
   for (const concurrency of levels) {
+    const known = out[largest];
+    // One batch must fit half the timeout, judging by the level before (none after a failed one).
+    const estimate = known ? medianBatchMs(known, concurrency * events) : 0;
     log(`  figure 3: ${concurrency} simultaneous runs of ${events} events`);
-    out[concurrency] = await measure(client, url, { events, concurrency, reps, timeoutMs: plan.timeoutMs });
+    out[concurrency] = await measureIfAffordable(estimate, plan.timeoutMs / 2, () =>
+      measure(client, url, { events, concurrency, reps, timeoutMs: plan.timeoutMs }),
+    );
     largest = concurrency;
   }
   for (const concurrency of optional) {
