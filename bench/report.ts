@@ -78,6 +78,9 @@ export function figureTables(all: ContestantResults[], plan: SuitePlan): string 
 /** The console summary: one line per contestant. */
 export function consoleTable(all: ContestantResults[], plan: SuitePlan): string {
   const results = all.filter((r) => !r.skipped);
+  // A contestant that runs some figures only (the in-memory log) has dashes, not failures, elsewhere.
+  const rateOf = (r: ContestantResults, s: Parameters<typeof medianRate>[0]): string =>
+    s || r.startup ? medianRate(s) : '–';
   const lengths = [...plan.growth.lengths, ...plan.growth.optional];
   const levels = [...plan.concurrency.levels, ...plan.concurrency.optional];
   const header = [
@@ -93,12 +96,14 @@ export function consoleTable(all: ContestantResults[], plan: SuitePlan): string 
   ];
   const rows = results.map((r) => [
     r.label,
-    medianRate(r.single),
+    rateOf(r, r.single),
     r.startup
       ? `${ms(median(r.startup.runStartedMs))} / ${p99Ms(r.startup, startedOf)}`
-      : `failed: ${r.errors[0] ?? ''}`,
-    ...levels.map((l) => medianRate(r.concurrency[l])),
-    ...lengths.map((l) => medianRate(r.growth[l])),
+      : r.errors[0]
+        ? `failed: ${r.errors[0].split('\n')[0] ?? ''}`
+        : '–',
+    ...levels.map((l) => rateOf(r, r.concurrency[l])),
+    ...lengths.map((l) => rateOf(r, r.growth[l])),
     ms(r.latency?.[plan.latency.levels.at(-1) ?? 0]?.p99Ms ?? Number.NaN),
     ['sse', 'ws']
       .map((t) => r.fanout?.[`${t}:${plan.fanout.subscribers.at(-1)}`])
