@@ -1,26 +1,79 @@
 import type { ContestantResults, SuitePlan } from './figures.js';
 import type { MachineInfo } from './machine.js';
-import { figureTables, machineLines, onceWhenAffordable, targetLines } from './report.js';
+import { figureTables, machineLines, onceWhenAffordable } from './report.js';
+import { moreFigureTables } from './report-more.js';
+import { targetsTable } from './report-targets.js';
 
 /** What the bench does not measure yet (issue 6), for the next session. */
 const NOT_MEASURED = [
-  "- **CopilotKit's runtime** (`@copilotkit/runtime`, in-memory runner): not installed in this repository; " +
-    'adding it is a dependency decision (package.json), then it is one more contestant in `bench/servers/`.',
-  '- **Figure 2, second half: added latency per event** (agent emit → client receive, median and p99): needs ' +
-    'the emit time carried to the client (e.g. the event `timestamp`, which the bridge sets at mapping time, ' +
-    'compared with the arrival time in the load client; both processes share the clock).',
-  '- **Figure 3 p99 latency per event** at 1/10/100/1000 runs (same missing piece); 1000 simultaneous runs ' +
-    'are measured only when the 100-run figure predicts they fit the budget.',
-  '- **Figure 4: fan-out**: one run followed by 1, 100, 1000 subscribers over SSE ' +
-    '(`GET /threads/:id/events`) and WebSocket (`/ws`); the WebSocket limit of 5 connections per thread ' +
-    '(`BRIDGE_WS_MAX_CONNECTIONS_PER_THREAD`) must be raised for it.',
-  '- **Figure 5: memory**: resident memory per idle SSE subscriber and per active run ' +
-    '(`process.memoryUsage()` of the server process before and after N idle subscribers / N runs held open).',
-  '- **Figure 6: persistence on vs. off**: needs a bench-only switch in `src/` that runs the bridge with the ' +
-    'event log disabled (not available yet, skipped); rows written per second too.',
-  '- **Figure 7, second half**: a thread with 1, 100 and 1000 earlier runs (history read at run start).',
-  '- **Profile** (`--cpu-prof`) of the bridge on the hot path and before/after figures of each fix.',
+  "- **CopilotKit's idle subscribers**: its runtime follows a thread only with `POST /agent/:id/connect`, which " +
+    'completes at once when no run is in flight, so an idle subscriber does not exist there (figure 5 has its held ' +
+    'runs only).',
+  '- **Figure 3 latency per event** at 1/10/100/1000 runs: figure 2b measures it at 1 and 100 paced runs only.',
+  '- **Profile** (`--cpu-prof`, `bench/profile-run.ts`) of the bridge on the hot path and before/after figures of each fix.',
 ];
+
+/** How figures 2b, 4, 5, 6 and 7b are measured. */
+function moreMethodLines(plan: SuitePlan): string[] {
+  const { latency, fanout, memory, persistence, history } = plan;
+  return [
+    `- **Added latency per event (2b)**: runs of ${latency.events} events paced one every ${latency.intervalMs} ms ` +
+      '(an LLM streaming tokens, not a burst), at ' +
+      `${latency.levels.join(' and ')} simultaneous runs. The scripted agent writes its emit time into the events it ` +
+      'emits (`emit@<epoch ms>` as the text of the 4 text deltas and the value of the state delta of each cycle: 5 ' +
+      "events of 12; AG-UI's `timestamp` is whole milliseconds, too coarse) from `performance.timeOrigin + " +
+      'performance.now()`; the load client subtracts it from the same clock of its own process when the chunk that ' +
+      "completes the frame arrives. The two processes' clocks are compared before the figure over IPC (20 round trips, " +
+      "the shortest one's midpoint; the error is under half that round trip, a few microseconds) and the offset is " +
+      'subtracted. Every stamped event of every complete run is a sample.',
+    `- **Fan-out (4)**: one run of ${fanout.events} events (a burst, stamped) followed by ` +
+      `${fanout.subscribers.join(', ')} subscribers, each on a connection of its own. Over the bridge's SSE feed ` +
+      '(`GET /threads/:id/events`, `Accept: text/event-stream`) and WebSocket (`/ws`, `subscribe`): a small run creates ' +
+      'the thread, every subscriber follows it from its last event, and once all are in place (SSE headers, WebSocket ' +
+      "ack) the run starts. Over AG-UI's `POST /agent/:id/connect` (the bridge and CopilotKit both serve it; it joins " +
+      'only a run in flight): the run starts on a fresh thread and holds after `RUN_STARTED`, every subscriber ' +
+      'connects, then the run goes on. Each subscriber counts its events until `RUN_FINISHED`; the cell is marked ' +
+      "INCOMPLETE unless every subscriber got exactly the run's events. Events/s is all deliveries over the time from " +
+      'the last subscriber in place to the last one done; latency is emit → receive of the stamped events (a burst: it ' +
+      'is mostly queueing). The WebSocket limit per thread (`BRIDGE_WS_MAX_CONNECTIONS_PER_THREAD`, 5) is raised to ' +
+      '2000 for the bench. The floor and the Express server keep no thread to follow: a broadcaster written for the ' +
+      'bench would measure the bench, not a product, so they have no fan-out column.',
+    `- **Memory (5)**: all servers run in the bench process; its RSS and V8 heap after two full collections ` +
+      `(\`gc\` exposed at run time) before and while ${memory.idleSubscribers} idle SSE subscribers follow one thread ` +
+      `(nothing to send), and while ${memory.activeRuns} runs are held open: the agent emits ${memory.holdAfter} events, ` +
+      'then waits on a gate the bench opens once every run has sent `RUN_STARTED`. The delta divided by the count. ' +
+      'RSS moves in pages and the allocator keeps freed memory, so small deltas are noisy; the heap column is steadier.',
+    `- **Persistence (6)**: one run of ${persistence.events} events ${persistence.reps} times, then ${persistence.concurrency} ` +
+      `simultaneous runs of ${persistence.concurrentEvents}, on each bridge, and on the bridge on SQLite whose event log ` +
+      "is the in-memory one of the tests (`tests/fakes/in-memory-event-log.ts`, swapped into the runtime's store before " +
+      'the first request; threads, runs and messages still go to SQLite). Rows written/s: rows of the `Event` table ' +
+      'counted in the database before and after, over the wall time of the figure.',
+    `- **History (7b)**: one thread grows by runs of ${history.earlierEvents} events, one after the other, to ` +
+      `${history.earlierRuns.join(', ')} earlier runs; at each count ${history.reps} runs of ${history.events} events ` +
+      'are measured on it (they count as earlier runs for the next count). The floor and the Express server keep no ' +
+      "history (flat references); CopilotKit's in-memory runner keeps at most 100 runs per thread by default.",
+  ];
+}
+
+/** What the doc says about CopilotKit's runtime. */
+function copilotKitLines(results: ContestantResults[]): string[] {
+  const ck = results.find((r) => r.key === 'copilotkit');
+  const how =
+    '`@copilotkit/runtime` is not a dependency of this repository: install it in a folder of its own ' +
+    '(`mkdir /tmp/ck && cd /tmp/ck && npm init -y && npm install @copilotkit/runtime`) and run the bench with ' +
+    '`BENCH_COPILOTKIT_DIR=/tmp/ck`. `bench/servers/copilotkit-server.ts` loads `@copilotkit/runtime/v2` from there ' +
+    '(`CopilotRuntime` with its `InMemoryAgentRunner`, served by `createCopilotNodeListener` at `/agent/:agentId/run`, ' +
+    "telemetry off) with the scripted agent as an `AbstractAgent` of the runtime's own `@ag-ui/client`: the same mix, " +
+    'pacing, holds and stamps. Version 1.75.0 installed and passed the validation here (its `RUN_STARTED` also carries ' +
+    'the run input). Its in-memory runner keeps every event of a thread in process memory (bounded: 1000 threads, ' +
+    '100 runs per thread, 512 MB by default, least recently used evicted) and persists nothing. From its source ' +
+    '(`dist/v2/runtime/runner/in-memory.mjs`): each run first walks every event of every earlier run of the thread ' +
+    '(message ids), keeps its own events in a `ReplaySubject(Infinity)`, and compacts them into the thread at the end; ' +
+    '`connect` replays the compacted history, then the run in flight from that subject (it completes at once when no ' +
+    'run is in flight). A run started while one is in flight on the thread fails ("Thread already running") unless the runner supersedes.';
+  if (!ck) return [how];
+  return [how, '', ck.skipped ? `In this run: ${ck.skipped}.` : `In this run: ${ck.validation}.`];
+}
 
 /** The whole generated `docs/benchmarks.md`. */
 export function benchmarksDoc(options: {
@@ -30,6 +83,8 @@ export function benchmarksDoc(options: {
   date: string;
   durationS: number;
   chart: { svg: string; png: string };
+  /** Generated by `--quick`: smoke-test sizes. */
+  quick?: boolean;
 }): string {
   const { results, plan, machine } = options;
   const chart =
@@ -37,13 +92,16 @@ export function benchmarksDoc(options: {
     `(The same chart as SVG: [${options.chart.svg}](${options.chart.svg}). The PNG is drawn by ` +
     '`bench/png-chart.ts` with a bitmap font: no image library is installed.)';
   const problems = results
-    .filter((r) => r.errors.length > 0)
+    .filter((r) => r.errors.length > 0 && !r.skipped)
     .map((r) => `- ${r.label}: ${r.errors.join('; ')}`);
   return [
     '# Benchmarks',
     '',
     `> Generated by \`npm run bench\` (\`bench/run.ts\`) on ${options.date} in ${options.durationS.toFixed(0)} s. ` +
       'Do not edit by hand: change the bench and run it again.',
+    ...(options.quick
+      ? ['', '> **Quick plan** (`--quick`): smoke-test sizes; these numbers are not worth publishing.']
+      : []),
     '',
     'Throughput and latency of the bridge against the alternatives, measured side by side in one run on the same ' +
       'machine (issue 6).',
@@ -54,13 +112,15 @@ export function benchmarksDoc(options: {
     '',
     '## Against the targets of issue 6',
     '',
-    ...targetLines(results, plan),
+    targetsTable(results, plan),
     '',
     '## Figures',
     '',
     chart,
     '',
     figureTables(results, plan),
+    '',
+    moreFigureTables(results, plan),
     '',
     ...(problems.length > 0 ? ['### Failures', '', ...problems, ''] : []),
     '## Method',
@@ -72,7 +132,10 @@ export function benchmarksDoc(options: {
       'Observable, `encodeSSE` per event written straight to the response; persists nothing;',
     '  - **the bridge** (`createBridgeRuntime`, the wiring of `npm start`) with the scripted agent added, on a fresh ' +
       'migrated SQLite file; on a fresh PostgreSQL database `bench_<random>`; on PostgreSQL plus Redis (run lock, ' +
-      'control channel and event bus on Redis under a key prefix of its own). Every event is logged before it is sent.',
+      'control channel and event bus on Redis under a key prefix of its own). Every event is logged before it is sent;',
+    '  - **the bridge on SQLite with its event log in memory**: figure 6 only (persistence off);',
+    "  - **CopilotKit's runtime** with its in-memory runner, when `BENCH_COPILOTKIT_DIR` names a folder where it is " +
+      'installed (see below; skipped otherwise).',
     '- **The agent** (`bench/scripted-agent.ts`): no think time; each run is one synchronous burst of a fixed mix. ' +
       'On the wire every contestant sends the same events: `RUN_STARTED`, then cycles of a text message (start, 4 ' +
       'deltas, end), a tool call (start, 2 argument deltas, end, result) and a `STATE_DELTA` (12 events), then ' +
@@ -90,14 +153,21 @@ export function benchmarksDoc(options: {
       `${plan.concurrency.budgetMs / 1000} s), ${plan.concurrency.reps} batches each; 7: one run of ` +
       `${plan.growth.lengths.join(', ')} events, ${plan.growth.reps} times each` +
       `${onceWhenAffordable(plan.growth.optional)} (within ${plan.growth.budgetMs / 1000} s).`,
+    ...moreMethodLines(plan),
     '- **Statistics**: median and p99 by nearest rank; with fewer than 100 samples p99 is the maximum.',
+    '',
+    "## CopilotKit's runtime",
+    '',
+    ...copilotKitLines(results),
     '',
     '## Not measured yet',
     '',
     ...NOT_MEASURED,
     '',
-    'Run it with `npm run bench` (or `npx tsx bench/run.ts`); `--only=floor,bridge-sqlite` picks contestants, ' +
-      '`--quick` shrinks every figure for a smoke test (its numbers are not worth publishing).',
+    'Run it with `BENCH_COPILOTKIT_DIR=/tmp/ck npm run bench` (or `npx tsx bench/run.ts`); ' +
+      '`--only=floor,express,copilotkit,bridge-sqlite,bridge-pg,bridge-pg-redis,bridge-sqlite-memlog` picks contestants, ' +
+      '`--json=results.json` also writes the raw results, `--quick` shrinks every figure for a smoke test (a few ' +
+      'minutes; its numbers are not worth publishing).',
     '',
   ].join('\n');
 }

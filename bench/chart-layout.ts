@@ -1,13 +1,20 @@
 /** Geometry shared by the SVG and the PNG chart. */
 
 /** Bar colours, one per contestant (hex RGB). */
-export const COLORS = ['#7f7f7f', '#1f77b4', '#2ca02c', '#ff7f0e', '#d62728', '#9467bd'];
+export const COLORS = ['#7f7f7f', '#1f77b4', '#2ca02c', '#ff7f0e', '#d62728', '#9467bd', '#8c564b'];
 /** Chart width and the height of one panel, in pixels. */
 export const WIDTH = 960;
 export const PANEL_HEIGHT = 260;
 /** Left margin of the plots and the height of the legend row. */
 export const LEFT = 70;
-export const TOP = 40;
+export const TOP = 56;
+
+/** Legend entries per row, and where entry `i` goes. */
+export const LEGEND_PER_ROW = 5;
+export const legendAt = (i: number): { x: number; y: number } => ({
+  x: LEFT + (i % LEGEND_PER_ROW) * 175,
+  y: 10 + Math.floor(i / LEGEND_PER_ROW) * 18,
+});
 
 /** A group of bars: one setting, one bar per contestant (NaN: not measured). */
 export interface BarGroup {

@@ -5,6 +5,7 @@ import { chartPng } from './png-chart.js';
 import {
   colorOf,
   layoutPanel,
+  legendAt,
   LEFT,
   PANEL_HEIGHT,
   TOP,
@@ -14,8 +15,13 @@ import {
 } from './chart-layout.js';
 import { median } from './stats.js';
 
-/** Figure 1, 3 and 7 events/s (medians), contestants side by side. */
-export function chartModel(results: ContestantResults[], levels: number[], lengths: number[]): ChartModel {
+/** Figure 1, 3, 4, 6 and 7 events/s (medians), contestants side by side. */
+export function chartModel(
+  results: ContestantResults[],
+  levels: number[],
+  lengths: number[],
+  fanout: string[] = [],
+): ChartModel {
   const value = (samples: { eventsPerSec: number[]; skipped?: string } | undefined): number =>
     samples && !samples.skipped ? median(samples.eventsPerSec) : Number.NaN;
   return {
@@ -31,6 +37,20 @@ export function chartModel(results: ContestantResults[], levels: number[], lengt
           title: `${l} runs`,
           values: results.map((r) => value(r.concurrency[l])),
         })),
+      },
+      {
+        title: 'Figure 4: events/s delivered to all subscribers of one run (fan-out)',
+        groups: fanout.map((key) => ({
+          title: key.replace(':', ' x '),
+          values: results.map((r) => r.fanout?.[key]?.eventsPerSec ?? Number.NaN),
+        })),
+      },
+      {
+        title: 'Figure 6: events/s, event log in the database vs in memory (median)',
+        groups: [
+          { title: 'one run', values: results.map((r) => value(r.persistence?.single)) },
+          { title: 'simultaneous runs', values: results.map((r) => value(r.persistence?.concurrent)) },
+        ],
       },
       {
         title: 'Figure 7: events/s by run length (median)',
@@ -70,8 +90,8 @@ function panelSvg(panel: ChartPanel, top: number): string {
 export function chartSvg(model: ChartModel): string {
   const legend = model.legend.map(
     (label, i) =>
-      `<rect x="${LEFT + i * 175}" y="10" width="12" height="12" fill="${colorOf(i)}"/>` +
-      `<text x="${LEFT + 16 + i * 175}" y="21" font-size="11">${escape(label)}</text>`,
+      `<rect x="${legendAt(i).x}" y="${legendAt(i).y}" width="12" height="12" fill="${colorOf(i)}"/>` +
+      `<text x="${legendAt(i).x + 16}" y="${legendAt(i).y + 11}" font-size="11">${escape(label)}</text>`,
   );
   const height = TOP + model.panels.length * PANEL_HEIGHT;
   return [

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { frameLatencies, type LatencyProbe } from './latency.js';
+import { shapeProps, type RunShape } from './run-shape.js';
 import { BENCH_AGENT_ID } from './scripted-agent.js';
 
 /** What one run looked like from the client. */
@@ -17,6 +19,8 @@ export interface RunResult {
   error?: string;
   /** The whole body, when asked for (validation runs only). */
   body?: string;
+  /** Per stamped event: arrival minus the emit time stamped in it, ms (when `latency` was asked for). */
+  latenciesMs?: number[];
 }
 
 /** One run to request from a server under test. */
@@ -24,9 +28,18 @@ export interface RunRequest {
   /** `http://127.0.0.1:<port>`: the bench only ever talks to loopback. */
   baseUrl: string;
   events: number;
+  /** Pacing and hold (`RunShape`); a burst by default. */
+  intervalMs?: number;
+  holdAfter?: number;
+  /** Continue this thread instead of a fresh one (figure 7b). */
+  threadId?: string;
   agent: http.Agent;
   timeoutMs: number;
   capture?: boolean;
+  /** Measure each stamped event's added latency (asks for emit stamps, reads them on arrival). */
+  latency?: LatencyProbe;
+  /** Called once the bytes of `RUN_STARTED` arrived. */
+  onRunStarted?: () => void;
 }
 
 const BLANK_LINE = Buffer.from('\n\n');
@@ -34,16 +47,16 @@ const NEWLINE = 10;
 /** Bytes of the response head kept while looking for `RUN_STARTED`. */
 const HEAD_LIMIT = 8192;
 
-/** A `RunAgentInput` on a fresh thread, asking the bench agent for `events` events. */
-export function runInput(events: number): string {
+/** A `RunAgentInput` (on a fresh thread unless one is given) asking the bench agent for a run of `shape`. */
+export function runInput(shape: RunShape, threadId = `bench-${randomUUID()}`): string {
   return JSON.stringify({
-    threadId: `bench-${randomUUID()}`,
+    threadId,
     runId: randomUUID(),
     state: {},
     messages: [{ id: randomUUID(), role: 'user', content: 'Where is my order?' }],
     tools: [],
     context: [],
-    forwardedProps: { benchEvents: events },
+    forwardedProps: shapeProps(shape),
   });
 }
 
@@ -62,9 +75,19 @@ function endedWith(tail: string): string {
 
 /** Runs the bench agent once over node's http (cheaper than fetch) and measures it on arrival. */
 export function requestRun(request: RunRequest): Promise<RunResult> {
-  const url = new URL(`/agent/${BENCH_AGENT_ID}/run?events=${request.events}`, request.baseUrl);
+  const shape: RunShape = {
+    events: request.events,
+    intervalMs: request.intervalMs ?? 0,
+    ...(request.holdAfter ? { holdAfter: request.holdAfter } : {}),
+    ...(request.latency ? { stamp: true } : {}),
+  };
+  const query =
+    `events=${shape.events}&intervalMs=${shape.intervalMs}&holdAfter=${shape.holdAfter ?? 0}` +
+    `&stamp=${shape.stamp ? 1 : 0}`;
+  const url = new URL(`/agent/${BENCH_AGENT_ID}/run?${query}`, request.baseUrl);
   if (url.hostname !== '127.0.0.1') throw new Error(`the bench only requests 127.0.0.1, not ${url.host}`);
-  const body = runInput(request.events);
+  const body = runInput(shape, request.threadId);
+  const latencies = request.latency ? frameLatencies(request.latency) : undefined;
   const start = performance.now();
   let events = 0;
   let bytes = 0;
@@ -80,14 +103,28 @@ export function requestRun(request: RunRequest): Promise<RunResult> {
       done = true;
       const totalMs = performance.now() - start;
       const captured = request.capture ? { body: Buffer.concat(chunks).toString('utf8') } : {};
-      resolve({ ok: !error, events, bytes, runStartedMs, totalMs, ...(error ? { error } : {}), ...captured });
+      const measured = latencies ? { latenciesMs: latencies.values } : {};
+      resolve({
+        ok: !error,
+        events,
+        bytes,
+        runStartedMs,
+        totalMs,
+        ...(error ? { error } : {}),
+        ...captured,
+        ...measured,
+      });
     };
     const onData = (chunk: Buffer): void => {
       bytes += chunk.length;
       if (Number.isNaN(runStartedMs) && head.length < HEAD_LIMIT) {
         head += chunk.toString('latin1', 0, Math.min(chunk.length, HEAD_LIMIT));
-        if (head.includes('RUN_STARTED')) runStartedMs = performance.now() - start;
+        if (head.includes('RUN_STARTED')) {
+          runStartedMs = performance.now() - start;
+          request.onRunStarted?.();
+        }
       }
+      latencies?.push(chunk);
       events += countFrames(chunk, last);
       last = chunk[chunk.length - 1] ?? last;
       tail = (tail + chunk.toString('latin1', Math.max(0, chunk.length - 512))).slice(-512);

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import Database from 'better-sqlite3';
 import pg from 'pg';
 import { deleteRedisPrefix as deleteKeys } from '../tests/fixtures/test-backend.js';
 
@@ -21,6 +22,8 @@ export const REDIS_URL = loopback(process.env.BENCH_REDIS_URL ?? 'redis://127.0.
 /** A migrated database of the bench's own, and how to remove it. */
 export interface BenchDatabase {
   url: string;
+  /** Rows of the `Event` table (the event log). */
+  countEvents(): Promise<number>;
   drop(): Promise<void>;
 }
 
@@ -44,7 +47,16 @@ export async function createSqliteDatabase(): Promise<BenchDatabase> {
   const dir = mkdtempSync(path.join(tmpdir(), 'bridge-bench-'));
   const url = `file:${path.join(dir, 'bridge.db')}`;
   await migrate(url);
-  return { url, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+  const file = path.join(dir, 'bridge.db');
+  const countEvents = async (): Promise<number> => {
+    const db = new Database(file, { readonly: true, fileMustExist: true });
+    try {
+      return (db.prepare('SELECT COUNT(*) AS n FROM "Event"').get() as { n: number }).n;
+    } finally {
+      db.close();
+    }
+  };
+  return { url, countEvents, drop: async () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 async function admin(sql: string): Promise<void> {
@@ -69,7 +81,21 @@ export async function createPostgresDatabase(): Promise<BenchDatabase> {
     await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     throw error;
   }
-  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
+  const countEvents = async (): Promise<number> => {
+    const client = new pg.Client({ connectionString: url.toString() });
+    await client.connect();
+    try {
+      const result = await client.query<{ n: string }>('SELECT COUNT(*) AS n FROM "Event"');
+      return Number(result.rows[0]?.n ?? 0);
+    } finally {
+      await client.end();
+    }
+  };
+  return {
+    url: url.toString(),
+    countEvents,
+    drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
+  };
 }
 
 /** A Redis key prefix of the bench's own. */

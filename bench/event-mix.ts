@@ -35,6 +35,20 @@ export function cycleIds(
 }
 
 /**
+ * With `stamp`, the text deltas and the state delta's value carry the emit time instead of the
+ * mix's text (5 events of each 12): `emit@<epoch ms with decimals>`. AG-UI's `timestamp` must be
+ * an integer of milliseconds, too coarse for latencies around a millisecond.
+ */
+export function emitStamp(stamp: () => number): string {
+  return `emit@${stamp().toFixed(3)} `;
+}
+
+/** A cycle's text deltas: the mix's, or emit stamps taken as each is pulled. */
+export function* textDeltas(stamp?: () => number): Generator<string> {
+  for (const delta of TEXT_DELTAS) yield stamp ? emitStamp(stamp) : delta;
+}
+
+/**
  * The mix as a hand-written AG-UI server emits it: AG-UI events built directly, with timestamps,
  * as the bridge's mapping would produce them from the scripted agent's internal events.
  */
@@ -43,6 +57,7 @@ export function* scriptedAguiEvents(options: {
   threadId: string;
   runId: string;
   now: () => number;
+  stamp?: () => number;
 }): Generator<BaseEvent> {
   const { threadId, runId, now } = options;
   yield { type: EventType.RUN_STARTED, threadId, runId, timestamp: now() } as BaseEvent;
@@ -50,7 +65,7 @@ export function* scriptedAguiEvents(options: {
   for (let i = 0; i < cycles; i++) {
     const { messageId, toolCallId, resultId } = cycleIds(runId, i);
     yield { type: EventType.TEXT_MESSAGE_START, messageId, role: 'assistant', timestamp: now() } as BaseEvent;
-    for (const delta of TEXT_DELTAS)
+    for (const delta of textDeltas(options.stamp))
       yield { type: EventType.TEXT_MESSAGE_CONTENT, messageId, delta, timestamp: now() } as BaseEvent;
     yield { type: EventType.TEXT_MESSAGE_END, messageId, timestamp: now() } as BaseEvent;
     yield {
@@ -73,7 +88,7 @@ export function* scriptedAguiEvents(options: {
     } as BaseEvent;
     yield {
       type: EventType.STATE_DELTA,
-      delta: [{ op: 'add', path: '/progress', value: i }],
+      delta: [{ op: 'add', path: '/progress', value: options.stamp ? emitStamp(options.stamp) : i }],
       timestamp: now(),
     } as BaseEvent;
   }

@@ -1,4 +1,5 @@
 import { eventsOnWire } from './event-mix.js';
+import type { FanoutTransport } from './load-client.js';
 import type { LoadClient } from './load-driver.js';
 import type { RunResult } from './client.js';
 import { median } from './stats.js';
@@ -15,6 +16,54 @@ export interface SuitePlan {
   concurrency: { levels: number[]; optional: number[]; events: number; reps: number; budgetMs: number };
   /** Figure 7: events/s by run length; `optional` lengths (1 rep) only when they fit `budgetMs`. */
   growth: { lengths: number[]; optional: number[]; reps: number; budgetMs: number };
+  /** Figure 2b: added latency per event, runs of `events` paced `intervalMs` apart, at `levels` runs. */
+  latency: { levels: number[]; events: number; intervalMs: number };
+  /** Figure 4: one run of `events` events followed by each count of live subscribers, per transport. */
+  fanout: { subscribers: number[]; events: number; transports: FanoutTransport[] };
+  /** Figure 5: idle SSE subscribers, and runs held open after `holdAfter` events. */
+  memory: { idleSubscribers: number; activeRuns: number; holdAfter: number };
+  /** Figure 6: events/s with the event log on and off: one run of `events`, and `concurrency` runs. */
+  persistence: { events: number; reps: number; concurrency: number; concurrentEvents: number };
+  /** Figure 7b: runs of `events` on a thread with each count of earlier runs of `earlierEvents`. */
+  history: { earlierRuns: number[]; earlierEvents: number; events: number; reps: number };
+}
+
+/** Figure 2b at one level: added latency of every event of every run. */
+export interface LatencySamples {
+  count: number;
+  medianMs: number;
+  p99Ms: number;
+  failed: number;
+  skipped?: string;
+}
+
+/** Figure 4 at one transport and subscriber count. */
+export interface FanoutSamples {
+  subscribers: number;
+  /** Every subscriber received the run's every event, and nothing more. */
+  complete: boolean;
+  /** Events delivered to all subscribers together per second. */
+  eventsPerSec: number;
+  medianMs: number;
+  p99Ms: number;
+  /** What went wrong, when something did. */
+  problem?: string;
+}
+
+/** Figure 5: bytes of resident memory per idle subscriber and per active run. */
+export interface MemorySamples {
+  idleSubscriber?: { count: number; rssBytes: number; heapBytes: number };
+  activeRun?: { count: number; rssBytes: number; heapBytes: number };
+  notes: string[];
+}
+
+/** Figure 6: events/s and rows written per second. */
+export interface PersistenceSamples {
+  single: Samples;
+  concurrent: Samples;
+  /** Rows the event log gained per second while the figure ran (none when it is in memory). */
+  rowsPerSec?: number;
+  rows?: number;
 }
 
 /** A figure's samples for one setting, or why it was not measured. */
@@ -38,10 +87,21 @@ export interface ContestantResults {
   startup?: Samples;
   concurrency: Record<number, Samples>;
   growth: Record<number, Samples>;
+  latency?: Record<number, LatencySamples>;
+  /** Keyed `sse:100`, `ws:1000`. */
+  fanout?: Record<string, FanoutSamples>;
+  memory?: MemorySamples;
+  persistence?: PersistenceSamples;
+  /** Figure 7b, by earlier runs on the thread. */
+  history?: Record<number, Samples>;
+  /** Figures it did not run, and why. */
+  notes: string[];
+  /** Why the contestant did not run at all (e.g. not installed). */
+  skipped?: string;
   errors: string[];
 }
 
-const emptySamples = (skipped?: string): Samples => ({
+export const emptySamples = (skipped?: string): Samples => ({
   eventsPerSec: [],
   runStartedMs: [],
   runMs: [],
@@ -53,7 +113,7 @@ const emptySamples = (skipped?: string): Samples => ({
 export async function measure(
   client: LoadClient,
   baseUrl: string,
-  options: { events: number; concurrency: number; reps: number; timeoutMs: number },
+  options: { events: number; concurrency: number; reps: number; timeoutMs: number; threadId?: string },
 ): Promise<Samples> {
   const samples = emptySamples();
   const expected = eventsOnWire(options.events);

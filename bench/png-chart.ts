@@ -1,5 +1,14 @@
 import { crc32, deflateSync } from 'node:zlib';
-import { layoutPanel, colorOf, LEFT, PANEL_HEIGHT, TOP, WIDTH, type ChartModel } from './chart-layout.js';
+import {
+  layoutPanel,
+  colorOf,
+  legendAt,
+  LEFT,
+  PANEL_HEIGHT,
+  TOP,
+  WIDTH,
+  type ChartModel,
+} from './chart-layout.js';
 import { rate } from './format.js';
 import { GLYPH_HEIGHT, GLYPH_WIDTH, glyphPixel } from './raster-font.js';
 
@@ -91,8 +100,9 @@ export function chartPng(model: ChartModel): Buffer {
   const height = TOP + model.panels.length * PANEL_HEIGHT;
   const canvas: Canvas = { width: WIDTH, height, pixels: Buffer.alloc(WIDTH * height * 3, 255) };
   model.legend.forEach((label, i) => {
-    fillRect(canvas, LEFT + i * 175, 10, 12, 12, rgb(colorOf(i)));
-    drawText(canvas, label.slice(0, 26), LEFT + 16 + i * 175, 13);
+    const { x, y } = legendAt(i);
+    fillRect(canvas, x, y, 12, 12, rgb(colorOf(i)));
+    drawText(canvas, label.slice(0, 26), x + 16, y + 3);
   });
   model.panels.forEach((panel, p) => {
     const top = TOP + p * PANEL_HEIGHT;

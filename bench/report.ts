@@ -1,5 +1,5 @@
 import type { ContestantResults, SuitePlan } from './figures.js';
-import { markdownTable, medianMs, medianRate, ms, p99Ms, percentOf } from './format.js';
+import { markdownTable, medianMs, medianRate, ms, p99Ms, percentOf, rate } from './format.js';
 import type { MachineInfo } from './machine.js';
 import { median } from './stats.js';
 
@@ -14,7 +14,9 @@ export function onceWhenAffordable(optional: number[]): string {
 }
 
 /** The figures as Markdown tables, contestants side by side (one column each). */
-export function figureTables(results: ContestantResults[], plan: SuitePlan): string {
+export function figureTables(all: ContestantResults[], plan: SuitePlan): string {
+  // Contestants that ran figures 1-3 and 7 (the in-memory log runs figure 6 only; skipped ones none).
+  const results = all.filter((r) => !r.skipped && (r.single || r.startup || r.errors.length > 0));
   const header = ['', ...results.map((r) => r.label)];
   const row = (name: string, cell: (r: ContestantResults) => string): string[] => [
     name,
@@ -73,26 +75,12 @@ export function figureTables(results: ContestantResults[], plan: SuitePlan): str
   ].join('\n');
 }
 
-/** Where the bridge on SQLite stands against the targets of issue 6 that these figures cover. */
-export function targetLines(results: ContestantResults[], plan: SuitePlan): string[] {
-  const floor = results.find((r) => r.key === 'floor');
-  const express = results.find((r) => r.key === 'express');
-  const bridge = results.find((r) => r.key === 'bridge-sqlite');
-  if (!floor || !express || !bridge) return ['- not all contestants ran: targets not evaluated'];
-  const lengths = [...plan.growth.lengths, ...plan.growth.optional].filter((l) => !bridge.growth[l]?.skipped);
-  const shares = lengths.map(
-    (l) => `${l}: ${percentOf(medianOf(bridge.growth[l]), medianOf(floor.growth[l]))}`,
-  );
-  const at100 = percentOf(medianOf(bridge.concurrency[100]), medianOf(express.concurrency[100]));
-  return [
-    `- bridge (SQLite) events/s as a share of the floor's, one stream, by run length (target >= 50% at every length): ${shares.join(', ')}`,
-    `- bridge (SQLite) events/s at 100 simultaneous runs as a share of the hand-written server's (target >= 80%): ${at100}`,
-    `- bridge (SQLite) p99 time to RUN_STARTED at 100 simultaneous runs: ${p99Ms(bridge.concurrency[100], startedOf)} ms (the target of 2 ms is for added latency per event, not measured yet)`,
-  ];
-}
-
 /** The console summary: one line per contestant. */
-export function consoleTable(results: ContestantResults[], plan: SuitePlan): string {
+export function consoleTable(all: ContestantResults[], plan: SuitePlan): string {
+  const results = all.filter((r) => !r.skipped);
+  // A contestant that runs some figures only (the in-memory log) has dashes, not failures, elsewhere.
+  const rateOf = (r: ContestantResults, s: Parameters<typeof medianRate>[0]): string =>
+    s || r.startup ? medianRate(s) : '–';
   const lengths = [...plan.growth.lengths, ...plan.growth.optional];
   const levels = [...plan.concurrency.levels, ...plan.concurrency.optional];
   const header = [
@@ -101,15 +89,32 @@ export function consoleTable(results: ContestantResults[], plan: SuitePlan): str
     'fig2 RUN_STARTED med/p99 ms',
     ...levels.map((l) => `fig3 ${l}x ev/s`),
     ...lengths.map((l) => `fig7 ${l / 1000}k ev/s`),
+    `fig2b p99 ms at ${plan.latency.levels.at(-1)}`,
+    `fig4 sse/ws x${plan.fanout.subscribers.at(-1)} ev/s`,
+    'fig5 KB idle sub / run',
+    'fig6 ev/s, rows/s',
   ];
   const rows = results.map((r) => [
     r.label,
-    medianRate(r.single),
+    rateOf(r, r.single),
     r.startup
       ? `${ms(median(r.startup.runStartedMs))} / ${p99Ms(r.startup, startedOf)}`
-      : `failed: ${r.errors[0] ?? ''}`,
-    ...levels.map((l) => medianRate(r.concurrency[l])),
-    ...lengths.map((l) => medianRate(r.growth[l])),
+      : r.errors[0]
+        ? `failed: ${r.errors[0].split('\n')[0] ?? ''}`
+        : '–',
+    ...levels.map((l) => rateOf(r, r.concurrency[l])),
+    ...lengths.map((l) => rateOf(r, r.growth[l])),
+    ms(r.latency?.[plan.latency.levels.at(-1) ?? 0]?.p99Ms ?? Number.NaN),
+    ['sse', 'ws']
+      .map((t) => r.fanout?.[`${t}:${plan.fanout.subscribers.at(-1)}`])
+      .map((f) => (f ? `${rate(f.eventsPerSec)}${f.complete ? '' : '!'}` : '–'))
+      .join(' / '),
+    [r.memory?.idleSubscriber, r.memory?.activeRun]
+      .map((m) => (m ? (m.rssBytes / 1024).toFixed(0) : '–'))
+      .join(' / '),
+    r.persistence
+      ? `${medianRate(r.persistence.single)}, ${r.persistence.rowsPerSec === undefined ? 'memory' : rate(r.persistence.rowsPerSec)}`
+      : '–',
   ]);
   return markdownTable(header, rows);
 }

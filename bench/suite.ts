@@ -6,8 +6,13 @@ import {
   type Samples,
   type SuitePlan,
 } from './figures.js';
+import { fanoutTransports, measureFanout } from './fanout-figure.js';
+import { measureHistory } from './history-figure.js';
+import { measureLatency } from './latency-figure.js';
 import type { LoadClient } from './load-driver.js';
-import type { Contestant, ServerUnderTest } from './servers/server-under-test.js';
+import { measureMemory } from './memory-figure.js';
+import { measurePersistence } from './persistence-figure.js';
+import type { Contestant, FigureKey, ServerUnderTest } from './servers/server-under-test.js';
 import { validateServer } from './validate-stream.js';
 
 const log = (line: string): void => {
@@ -24,8 +29,13 @@ async function measureConcurrency(
   const out: Record<number, Samples> = {};
   let largest = 0;
   for (const concurrency of levels) {
+    const known = out[largest];
+    // One batch must fit half the timeout, judging by the level before (none after a failed one).
+    const estimate = known ? medianBatchMs(known, concurrency * events) : 0;
     log(`  figure 3: ${concurrency} simultaneous runs of ${events} events`);
-    out[concurrency] = await measure(client, url, { events, concurrency, reps, timeoutMs: plan.timeoutMs });
+    out[concurrency] = await measureIfAffordable(estimate, plan.timeoutMs / 2, () =>
+      measure(client, url, { events, concurrency, reps, timeoutMs: plan.timeoutMs }),
+    );
     largest = concurrency;
   }
   for (const concurrency of optional) {
@@ -39,7 +49,10 @@ async function measureConcurrency(
   return out;
 }
 
-/** Figure 7: events/s by run length; optional lengths once, if the longest measured says they fit. */
+/**
+ * Figure 7: events/s by run length; each length only when the one before, scaled, fits half the
+ * timeout (none after a failed one); optional lengths once, if the longest says they fit the budget.
+ */
 async function measureGrowth(
   client: LoadClient,
   url: string,
@@ -49,8 +62,13 @@ async function measureGrowth(
   const out: Record<number, Samples> = {};
   let longest = 0;
   for (const events of lengths) {
+    const known = out[longest];
+    // A contestant far slower than the rest must not spend the whole timeout on every longer length.
+    const estimate = known ? medianBatchMs(known, events) * reps : 0;
     log(`  figure 7: one run of ${events} events`);
-    out[events] = await measure(client, url, { events, concurrency: 1, reps, timeoutMs: plan.timeoutMs });
+    out[events] = await measureIfAffordable(estimate, plan.timeoutMs / 2, () =>
+      measure(client, url, { events, concurrency: 1, reps, timeoutMs: plan.timeoutMs }),
+    );
     longest = events;
   }
   for (const events of optional) {
@@ -76,6 +94,7 @@ export async function measureContestant(
     validation: 'not run',
     concurrency: {},
     growth: {},
+    notes: [],
     errors: [],
   };
   log(`${contestant.label}: starting`);
@@ -88,16 +107,30 @@ export async function measureContestant(
   }
   const { url } = server;
   const timeoutMs = plan.timeoutMs;
+  const wants = (figure: FigureKey): boolean => !contestant.figures || contestant.figures.includes(figure);
   try {
     results.validation = await validateServer(url);
     log(`  ${results.validation}`);
     await measure(client, url, { ...plan.warmup, reps: plan.warmup.runs, concurrency: 1, timeoutMs });
-    log(`  figure 1: one run of ${plan.single.events} events, ${plan.single.reps} times`);
-    results.single = await measure(client, url, { ...plan.single, concurrency: 1, timeoutMs });
-    log(`  figure 2: ${plan.startup.reps} runs of ${plan.startup.events} events, one after the other`);
-    results.startup = await measure(client, url, { ...plan.startup, concurrency: 1, timeoutMs });
-    results.concurrency = await measureConcurrency(client, url, plan);
-    results.growth = await measureGrowth(client, url, plan);
+    // Memory first: later figures leave garbage and freed pages that blur a delta.
+    if (wants('5')) {
+      try {
+        results.memory = await measureMemory(client, server, plan, log);
+      } catch (error) {
+        results.errors.push(`figure 5: ${String(error)}`);
+      }
+    }
+    if (wants('1')) {
+      log(`  figure 1: one run of ${plan.single.events} events, ${plan.single.reps} times`);
+      results.single = await measure(client, url, { ...plan.single, concurrency: 1, timeoutMs });
+    }
+    if (wants('2')) {
+      log(`  figure 2: ${plan.startup.reps} runs of ${plan.startup.events} events, one after the other`);
+      results.startup = await measure(client, url, { ...plan.startup, concurrency: 1, timeoutMs });
+    }
+    await measureMore(contestant, server, client, plan, results);
+    if (wants('3')) results.concurrency = await measureConcurrency(client, url, plan);
+    if (wants('7')) results.growth = await measureGrowth(client, url, plan);
   } catch (error) {
     results.errors.push(String(error));
     log(`  failed: ${String(error)}`);
@@ -106,4 +139,43 @@ export async function measureContestant(
     await server.close().catch((error: unknown) => results.errors.push(`close: ${String(error)}`));
   }
   return results;
+}
+
+/** Figures 2b, 4, 6 and 7b, each where it applies; a failed one is recorded, the others still run. */
+async function measureMore(
+  contestant: Contestant,
+  server: ServerUnderTest,
+  client: LoadClient,
+  plan: SuitePlan,
+  results: ContestantResults,
+): Promise<void> {
+  const wants = (figure: FigureKey): boolean => !contestant.figures || contestant.figures.includes(figure);
+  const live = server.features?.live === true;
+  const probe = await client.probeClock();
+  const attempt = async (figure: string, run: () => Promise<void>): Promise<void> => {
+    try {
+      await run();
+    } catch (error) {
+      results.errors.push(`figure ${figure}: ${String(error)}`);
+      log(`  figure ${figure} failed: ${String(error)}`);
+    }
+  };
+  if (wants('2b'))
+    await attempt('2b', async () => {
+      results.latency = await measureLatency(client, server.url, plan, probe, log);
+    });
+  if (wants('4') && fanoutTransports(server, plan).length > 0)
+    await attempt('4', async () => {
+      results.fanout = await measureFanout(client, server, plan, probe, log);
+    });
+  else if (wants('4'))
+    results.notes.push('figure 4: no route to follow a thread (`GET /threads/:id/events`, `/ws`, `connect`)');
+  if (wants('6') && live)
+    await attempt('6', async () => {
+      results.persistence = await measurePersistence(client, server, plan, log);
+    });
+  if (wants('7b'))
+    await attempt('7b', async () => {
+      results.history = await measureHistory(client, server.url, plan, log);
+    });
 }

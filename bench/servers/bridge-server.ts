@@ -1,4 +1,5 @@
 import { createServer } from 'node:http';
+import { createInMemoryEventLog } from '../../tests/fakes/in-memory-event-log.js';
 import { createBridgeRuntime } from '../../src/bridge-runtime.js';
 import { loadConfig } from '../../src/config.js';
 import {
@@ -16,8 +17,18 @@ import { closeServer, listenOnLoopback, type Contestant, type ServerUnderTest } 
 /** Which backend a bridge under test runs on. */
 export type BridgeBackend = 'sqlite' | 'postgres' | 'postgres-redis';
 
-/** The whole bridge, wired as `npm start` wires it, serving the scripted agent on a fresh database. */
-export async function startBridgeServer(backend: BridgeBackend): Promise<ServerUnderTest> {
+/** The most live subscribers a fan-out figure opens on one thread (the WebSocket limit is raised to it). */
+export const MAX_SUBSCRIBERS = 2000;
+
+/**
+ * The whole bridge, wired as `npm start` wires it, serving the scripted agent on a fresh database.
+ * `memoryLog` swaps the runtime's event log for the in-memory one of the tests before the first
+ * request (figure 6: persistence off); threads, runs and messages still go to the database.
+ */
+export async function startBridgeServer(
+  backend: BridgeBackend,
+  options: { memoryLog?: boolean } = {},
+): Promise<ServerUnderTest> {
   const database: BenchDatabase =
     backend === 'sqlite' ? await createSqliteDatabase() : await createPostgresDatabase();
   const prefix = backend === 'postgres-redis' ? benchRedisPrefix() : null;
@@ -28,6 +39,7 @@ export async function startBridgeServer(backend: BridgeBackend): Promise<ServerU
     // Tests and benchmarks start runs far faster than any client should: limits are tested on their own.
     BRIDGE_RATE_LIMIT_PER_MINUTE: '0',
     BRIDGE_RUN_RATE_LIMIT_PER_MINUTE: '0',
+    BRIDGE_WS_MAX_CONNECTIONS_PER_THREAD: String(MAX_SUBSCRIBERS),
     ...(prefix ? { REDIS_URL, BRIDGE_REDIS_PREFIX: prefix } : {}),
   };
   const log = createProblemLogger();
@@ -37,12 +49,20 @@ export async function startBridgeServer(backend: BridgeBackend): Promise<ServerU
       logger: log.logger,
       extraAgents: [createScriptedAgent()],
     });
+    const memoryLog = options.memoryLog ? createInMemoryEventLog() : null;
+    if (memoryLog) {
+      // Every component reads `store.events` per request, so the swap holds for all of them.
+      Object.assign(runtime.store, { events: memoryLog });
+      if (runtime.store.events !== memoryLog) throw new Error('the event log could not be swapped');
+    }
     const server = createServer(runtime.app);
     const url = await listenOnLoopback(server);
     const ws = runtime.attachWebSocket(server);
     return {
       url,
       problems: log.problems,
+      features: { live: true, connect: true },
+      loggedEvents: memoryLog ? undefined : database.countEvents,
       async close() {
         await runtime.runs.shutdown();
         runtime.subscribers.closeAll();
@@ -70,3 +90,11 @@ export const bridgeContestants: Contestant[] = [
     start: () => startBridgeServer('postgres-redis'),
   },
 ];
+
+/** Figure 6: the bridge on SQLite with its event log in memory (persistence off). */
+export const bridgeMemoryLogContestant: Contestant = {
+  key: 'bridge-sqlite-memlog',
+  label: 'bridge, SQLite, event log in memory',
+  figures: ['6'],
+  start: () => startBridgeServer('sqlite', { memoryLog: true }),
+};

@@ -7,19 +7,35 @@ export interface ServerUnderTest {
   url: string;
   /** Errors the server logged (first distinct ones), when it keeps a log. */
   problems?(): string[];
+  /**
+   * What it serves beyond the run route: `live` is the bridge's `GET /threads/:id/events` and `/ws`;
+   * `connect` is AG-UI's `POST /agent/:id/connect` (history, then the run in flight).
+   */
+  features?: { live?: boolean; connect?: boolean };
+  /** Rows in its event log table right now (figure 6), when it logs to a database. */
+  loggedEvents?(): Promise<number>;
   /** Stops it and removes what it created (databases, Redis keys). */
   close(): Promise<void>;
 }
+
+/** The figures of the suite, by number. */
+export type FigureKey = '1' | '2' | '2b' | '3' | '4' | '5' | '6' | '7' | '7b';
 
 /** One contestant of the comparison: how to start it, and how it is named in the tables. */
 export interface Contestant {
   key: string;
   label: string;
+  /** The figures it runs (all by default). */
+  figures?: FigureKey[];
   start(): Promise<ServerUnderTest>;
 }
 
 /** Listens on a random loopback port and returns the base URL. */
 export async function listenOnLoopback(server: Server): Promise<string> {
+  // The load client keeps idle connections for the next batch: the server must not close them
+  // meanwhile (Node's 5 s default races a reused socket: "socket hang up").
+  server.keepAliveTimeout = 10 * 60_000;
+  server.headersTimeout = 10 * 60_000 + 1000;
   // Many simultaneous runs connect at once: a deeper accept queue than the default 511.
   await new Promise<void>((resolve) => server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, resolve));
   const { port } = server.address() as AddressInfo;
