@@ -91,28 +91,40 @@ function detailSections(
         )
       : null,
     editorSlot,
-    h('h4', {}, 'Effective definition ', h('span', { class: 'subtle' }, '(what the next run uses)')),
-    h(
-      'pre',
-      { class: 'json', testid: 'agent-effective' },
-      detail.effective ? prettyJson(detail.effective) : 'Defined in code.',
-    ),
-    h('h4', {}, 'Stored override'),
-    h(
-      'pre',
-      { class: 'json', testid: 'agent-stored' },
-      detail.stored ? prettyJson(detail.stored) : 'None: the file (or code) definition applies.',
-    ),
-    detail.template
-      ? h(
-          'details',
-          {},
-          h('summary', {}, 'YAML template'),
-          h('pre', { class: 'json' }, prettyJson(detail.template)),
-        )
-      : null,
     h('h4', {}, 'Versions'),
     versionsTable(versions),
+    h(
+      'div',
+      { class: 'agent-defs' },
+      h(
+        'div',
+        {},
+        h('h4', {}, 'Effective definition ', h('span', { class: 'subtle' }, '(what the next run uses)')),
+        h(
+          'pre',
+          { class: 'json', testid: 'agent-effective' },
+          detail.effective ? prettyJson(detail.effective) : 'Defined in code.',
+        ),
+      ),
+      h(
+        'div',
+        {},
+        h('h4', {}, 'Stored override'),
+        h(
+          'pre',
+          { class: 'json', testid: 'agent-stored' },
+          detail.stored ? prettyJson(detail.stored) : 'None: the file (or code) definition applies.',
+        ),
+        detail.template
+          ? h(
+              'details',
+              {},
+              h('summary', {}, 'YAML template'),
+              h('pre', { class: 'json' }, prettyJson(detail.template)),
+            )
+          : null,
+      ),
+    ),
   ].filter((n): n is HTMLElement => n !== null);
 }
 
