@@ -26,6 +26,8 @@ function boot(): void {
       agents.show(agentMatch[1] ? decodeURIComponent(agentMatch[1]) : null);
       return;
     }
+    // "Approvals & threads" brings the operator back to the thread they had open.
+    byTestId('nav-threads').setAttribute('href', location.hash || '#/');
     const match = /^#\/threads\/(.+)$/.exec(location.hash);
     const threadId = match ? decodeURIComponent(match[1]!) : null;
     threads.select(threadId);
