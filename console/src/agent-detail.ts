@@ -138,7 +138,17 @@ function versionsTable(versions: AgentVersionView[]): HTMLElement {
   return h(
     'table',
     { class: 'grid', testid: 'agent-versions' },
-    h('thead', {}, h('tr', {}, ...['Version', 'Created', 'By', 'Definition'].map((c) => h('th', {}, c)))),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        ...['Version', 'Created', 'By', 'Definition'].map((c, i) =>
+          h('th', { class: i === 0 ? 'num' : undefined }, c),
+        ),
+      ),
+    ),
     h(
       'tbody',
       {},

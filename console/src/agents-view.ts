@@ -33,7 +33,7 @@ export function createAgentsView(api: Api): { show(agentId: string | null): void
             'tr',
             {},
             ...['Agent', 'Name', 'Source', 'Version', 'Model', 'Tools', 'Approval required'].map((c) =>
-              h('th', {}, c),
+              h('th', { class: c === 'Version' || c === 'Tools' ? 'num' : undefined }, c),
             ),
           ),
         ),
