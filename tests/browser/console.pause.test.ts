@@ -61,15 +61,9 @@ async function startHeldBridge() {
   let called!: (call: ToolWebhookCall) => void;
   const calledOnce = new Promise<ToolWebhookCall>((resolve) => (called = resolve));
   const bridge = await startLlmBridge({
-    handlers: {
-      lookup_order: async (call) => {
-        called(call);
-        await released;
-        return {
-          status: 200,
-          body: { id: (call.body as { args: { id: string } }).args.id, status: 'shipped' },
-        };
-      },
+    beforeToolReply: async (call) => {
+      called(call);
+      await released;
     },
   });
   return { env: bridge, release, calledOnce };
