@@ -63,8 +63,9 @@ export function pauseButton(
   button.addEventListener('click', () => {
     button.disabled = true;
     button.textContent = 'Pausing…';
-    options.showError(null);
+    // Marked first: clearing the error may redraw the button, which must then say "Pausing…".
     options.pausing?.add(thread.threadId);
+    options.showError(null);
     pauseThread(api, thread).catch((e: unknown) => {
       options.pausing?.delete(thread.threadId);
       button.disabled = false;

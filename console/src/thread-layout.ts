@@ -1,6 +1,5 @@
-import { ApiError } from './api-client.js';
+import { ApiError, type Api } from './api-client.js';
 import { h } from './dom.js';
-import type { Api } from './api-client.js';
 import type { EventTimeline } from './event-timeline.js';
 import { prettyJson } from './format.js';
 import { pauseButton } from './pause-control.js';
