@@ -6,6 +6,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The error body's `details` (e.g. INVALID_INPUT's `[{ path, message, code }]`). */
+    readonly details?: unknown,
   ) {
     super(message);
   }
@@ -20,6 +22,7 @@ export class ApiError extends Error {
 export interface Api {
   get<T>(path: string): Promise<T>;
   post<T>(path: string, body: unknown): Promise<T>;
+  put<T>(path: string, body: unknown): Promise<T>;
   /** A raw response (for SSE): 2xx only, errors thrown as ApiError. */
   open(path: string, init?: RequestInit): Promise<Response>;
 }
@@ -48,25 +51,28 @@ export function createApi(base: string, keys: KeyGate, onReachable: (ok: boolean
       return res;
     }
   };
+  const send = async (method: string, path: string, body: unknown) =>
+    (
+      await open(path, {
+        method,
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+        body: JSON.stringify(body),
+      })
+    ).json();
   return {
     open,
     get: async (path) => (await open(path, { headers: { Accept: 'application/json' } })).json(),
-    post: async (path, body) =>
-      (
-        await open(path, {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-          body: JSON.stringify(body),
-        })
-      ).json(),
+    post: (path, body) => send('POST', path, body),
+    put: (path, body) => send('PUT', path, body),
   };
 }
 
 async function toApiError(res: Response): Promise<ApiError> {
   const text = await res.text();
   try {
-    const body = JSON.parse(text) as { error?: { code?: string; message?: string } };
-    if (body.error?.code) return new ApiError(res.status, body.error.code, body.error.message ?? '');
+    const body = JSON.parse(text) as { error?: { code?: string; message?: string; details?: unknown } };
+    if (body.error?.code)
+      return new ApiError(res.status, body.error.code, body.error.message ?? '', body.error.details);
   } catch {
     // Not a contract error body: report the status line and the text.
   }

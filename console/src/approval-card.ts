@@ -55,6 +55,77 @@ export function renderApprovalCard(interrupt: InterruptView, actions: CardAction
   return element;
 }
 
+/** What a paused run's card can do: resume (with the operator's optional note) or cancel the run. */
+export interface PausedCardActions {
+  resume(note: string | null): void;
+  cancel(): void;
+}
+
+/**
+ * An interrupt with reason `paused` (an operator paused the run): "Paused run" with Resume (an
+ * optional note for the agent) and Cancel run instead of the tool decisions.
+ */
+export function renderPausedCard(interrupt: InterruptView, actions: PausedCardActions): HTMLElement {
+  const note = h('textarea', {
+    testid: 'resume-note',
+    rows: 2,
+    placeholder: 'Optional note for the agent, sent with Resume',
+    'aria-label': 'Note for the agent',
+  });
+  const element = h(
+    'article',
+    {
+      class: 'card approval paused',
+      testid: 'approval-card',
+      'data-interrupt-id': interrupt.id,
+      'data-thread-id': interrupt.threadId,
+      'data-reason': interrupt.reason,
+    },
+    h(
+      'header',
+      {},
+      h('strong', { class: 'tool', testid: 'approval-tool' }, 'Paused run'),
+      h(
+        'a',
+        { href: `#/threads/${encodeURIComponent(interrupt.threadId)}`, testid: 'approval-thread' },
+        interrupt.threadId,
+      ),
+      h('span', { class: 'subtle' }, interrupt.agentId),
+    ),
+    h('p', { class: 'ask' }, interrupt.message ?? 'An operator paused this run.'),
+    note,
+    h(
+      'p',
+      { class: 'meta' },
+      h('span', { testid: 'approval-age' }),
+      ' · ',
+      h('span', { testid: 'approval-expiry' }),
+    ),
+    h('p', { class: 'error', testid: 'approval-error', hidden: true }),
+    h(
+      'div',
+      { class: 'actions', testid: 'approval-actions' },
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'primary',
+          testid: 'resume',
+          onclick: () => actions.resume(note.value.trim() || null),
+        },
+        'Resume',
+      ),
+      h(
+        'button',
+        { type: 'button', class: 'danger', testid: 'cancel-run', onclick: actions.cancel },
+        'Cancel run',
+      ),
+    ),
+  );
+  tickApprovalCard(element, interrupt, Date.now());
+  return element;
+}
+
 /** Updates the card's age and time to expiry (red in the last minute). */
 export function tickApprovalCard(element: HTMLElement, interrupt: InterruptView, now: number): void {
   byTestId('approval-age', element).textContent = `asked ${ago(interrupt.createdAt, now)}`;

@@ -1,5 +1,11 @@
 import { ApiError, type Api } from './api-client.js';
-import { explainRefusal, markApprovalFailed, renderApprovalCard, tickApprovalCard } from './approval-card.js';
+import {
+  explainRefusal,
+  markApprovalFailed,
+  renderApprovalCard,
+  renderPausedCard,
+  tickApprovalCard,
+} from './approval-card.js';
 import { openEditDialog, openRejectDialog } from './approval-dialogs.js';
 import { byTestId, toast } from './dom.js';
 import { poll, type Poller } from './poller.js';
@@ -12,8 +18,15 @@ interface Card {
   failed: boolean;
 }
 
-/** A decision's payload (`{ approved, args?, comment? }`). */
+/** A decision's payload (`{ approved, args?, comment? }`, or a paused run's `{ note? }`). */
 type Payload = Record<string, unknown>;
+
+/** The body of `POST /interrupts/:id/resolve`, and how the toast names the decision. */
+interface Decision {
+  status: 'resolved' | 'cancelled';
+  payload?: Payload;
+  verb: string;
+}
 
 /**
  * Pending approvals, live: polls `GET /interrupts?status=pending`, keeps one card per interrupt
@@ -32,18 +45,16 @@ export function startApprovalsPanel(
     byTestId('approvals-empty').hidden = cards.size > 0;
   };
 
-  const resolve = async (card: Card, payload: Payload): Promise<void> => {
+  const resolve = async (card: Card, { verb, ...body }: Decision): Promise<void> => {
     const { interrupt } = card;
     try {
       const answer = await api.post<{ continuationRunId?: string }>(
         `/interrupts/${encodeURIComponent(interrupt.id)}/resolve`,
-        { status: 'resolved', payload },
+        body,
       );
       remove(card);
-      const verb = payload.approved ? 'Approved' : 'Rejected';
-      toast(
-        `${verb} ${interrupt.toolName ?? 'the call'} on ${interrupt.threadId}; continuing in run ${answer.continuationRunId ?? '?'}`,
-      );
+      const next = answer.continuationRunId;
+      toast(`${verb} on ${interrupt.threadId}${next ? `; continuing in run ${next}` : ''}`);
       options.onResolved(interrupt.threadId);
       refresher.now();
     } catch (error) {
@@ -61,12 +72,26 @@ export function startApprovalsPanel(
 
   const add = (interrupt: InterruptView): void => {
     const card: Card = { interrupt, element: document.createElement('article'), failed: false };
-    const decide = (payload: Payload) => resolve(card, payload);
-    card.element = renderApprovalCard(interrupt, {
-      approve: () => void decide({ approved: true }).catch(() => undefined),
-      edit: () => openEditDialog(interrupt, decide),
-      reject: () => openRejectDialog(interrupt, decide),
-    });
+    const tool = interrupt.toolName ?? 'the call';
+    const decide = (payload: Payload) =>
+      resolve(card, {
+        status: 'resolved',
+        payload,
+        verb: `${payload.approved ? 'Approved' : 'Rejected'} ${tool}`,
+      });
+    const quietly = (decision: Decision) => void resolve(card, decision).catch(() => undefined);
+    card.element =
+      interrupt.reason === 'paused'
+        ? renderPausedCard(interrupt, {
+            resume: (note) =>
+              quietly({ status: 'resolved', payload: note ? { note } : {}, verb: 'Resumed the paused run' }),
+            cancel: () => quietly({ status: 'cancelled', verb: 'Cancelled the paused run' }),
+          })
+        : renderApprovalCard(interrupt, {
+            approve: () => void decide({ approved: true }).catch(() => undefined),
+            edit: () => openEditDialog(interrupt, decide),
+            reject: () => openRejectDialog(interrupt, decide),
+          });
     cards.set(interrupt.id, card);
     list.append(card.element);
   };

@@ -54,3 +54,8 @@ export function timeOfDay(value: string | number | null | undefined): string {
   if (value === null || value === undefined) return '';
   return new Date(value).toLocaleTimeString('en-GB', { hour12: false });
 }
+
+/** An agent's source (`builtin`, `yaml`, `database`) for people. */
+export function sourceLabel(source: string): string {
+  return source === 'yaml' ? 'YAML file' : source === 'database' ? 'database' : 'built-in';
+}

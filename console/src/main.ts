@@ -1,3 +1,4 @@
+import { createAgentsView } from './agents-view.js';
 import { createApi } from './api-client.js';
 import { startApprovalsPanel } from './approvals-panel.js';
 import { byTestId } from './dom.js';
@@ -17,7 +18,16 @@ function boot(): void {
   });
   const threads = startThreadsPanel(api, { intervalMs: 1500 });
   const view = createThreadView(api, { onRunEvent: () => threads.now() });
+  const agents = createAgentsView(api);
   const route = (): void => {
+    const agentMatch = /^#\/agents(?:\/(.+))?$/.exec(location.hash);
+    showView(agentMatch ? 'agents' : 'threads');
+    if (agentMatch) {
+      agents.show(agentMatch[1] ? decodeURIComponent(agentMatch[1]) : null);
+      return;
+    }
+    // "Approvals & threads" brings the operator back to the thread they had open.
+    byTestId('nav-threads').setAttribute('href', location.hash || '#/');
     const match = /^#\/threads\/(.+)$/.exec(location.hash);
     const threadId = match ? decodeURIComponent(match[1]!) : null;
     threads.select(threadId);
@@ -42,6 +52,14 @@ function boot(): void {
         `v${info.version} · agents: ${Object.keys(info.agents).join(', ') || 'none'}`;
     })
     .catch(() => undefined);
+}
+
+/** Shows one of the two views (the other keeps polling, so coming back is instant). */
+function showView(name: 'threads' | 'agents'): void {
+  byTestId('threads-layout').hidden = name !== 'threads';
+  byTestId('agents-layout').hidden = name !== 'agents';
+  for (const link of document.querySelectorAll<HTMLElement>('nav.views a'))
+    link.classList.toggle('active', link.dataset.view === name);
 }
 
 boot();

@@ -1,7 +1,8 @@
-import { ApiError } from './api-client.js';
+import { ApiError, type Api } from './api-client.js';
 import { h } from './dom.js';
 import type { EventTimeline } from './event-timeline.js';
 import { prettyJson } from './format.js';
+import { pauseButton } from './pause-control.js';
 import { renderRunsTable } from './runs-table.js';
 import type { FollowState } from './thread-follower.js';
 import { statusBadge } from './threads-panel.js';
@@ -27,6 +28,7 @@ export function renderThreadLayout(
   root: HTMLElement,
   threadId: string,
   timeline: EventTimeline,
+  api: Api,
 ): ThreadLayout {
   const status = h('span', { testid: 'thread-status' });
   const agent = h('span', { class: 'subtle', testid: 'thread-agent' });
@@ -36,6 +38,14 @@ export function renderThreadLayout(
     'connecting…',
   );
   const error = h('p', { class: 'error', testid: 'thread-error', hidden: true });
+  // The Pause button shows while the summary says `running`; a refusal stays until the next try.
+  const pauseSlot = h('span', { testid: 'thread-pause-slot' });
+  const pauseError = h('p', { class: 'error', testid: 'thread-pause-error', hidden: true });
+  const pausing = new Set<string>();
+  const showPauseError = (message: string | null): void => {
+    pauseError.hidden = message === null;
+    pauseError.textContent = message ?? '';
+  };
   const pending = h('p', { class: 'notice', testid: 'thread-pending', hidden: true });
   const messages = h('ol', { class: 'messages', testid: 'messages' });
   const state = h('pre', { class: 'json state', testid: 'thread-state' });
@@ -48,8 +58,10 @@ export function renderThreadLayout(
       status,
       agent,
       follow,
+      pauseSlot,
     ),
     error,
+    pauseError,
     pending,
     h('h3', {}, 'Messages'),
     messages,
@@ -66,6 +78,12 @@ export function renderThreadLayout(
       error.hidden = true;
       status.replaceChildren(statusBadge(summary.status));
       agent.textContent = `agent ${summary.agentId}`;
+      if (summary.status !== 'running') pausing.clear();
+      pauseSlot.replaceChildren(
+        summary.status === 'running'
+          ? pauseButton(api, summary, { testid: 'thread-pause', pausing, showError: showPauseError })
+          : '',
+      );
       state.textContent = prettyJson(summary.state ?? {});
       runs.replaceChildren(renderRunsTable(summary.runs));
       pending.hidden = summary.pendingInterrupts.length + summary.pendingToolCallIds.length === 0;

@@ -40,7 +40,7 @@ export function createThreadView(
 function openThread(api: Api, root: HTMLElement, threadId: string, onRunEvent: () => void) {
   const path = `/threads/${encodeURIComponent(threadId)}`;
   const timeline = new EventTimeline();
-  const layout = renderThreadLayout(root, threadId, timeline);
+  const layout = renderThreadLayout(root, threadId, timeline, api);
   const drafts = new LiveDrafts();
   let stored: MessageView[] = [];
   let renderTimer: ReturnType<typeof setTimeout> | undefined;

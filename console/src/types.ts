@@ -86,3 +86,73 @@ export interface UsageReport {
   groups: UsageGroup[];
   totals: Omit<UsageGroup, 'key'>;
 }
+
+/** A tool of an agent definition (docs/agents.md). */
+export interface AgentToolView {
+  name: string;
+  description?: string;
+  approval?: string;
+  approvalTtl?: string | null;
+}
+
+/** An effective agent definition (docs/agents.md, "The definition format"). */
+export interface AgentDefinitionView {
+  id: string;
+  name: string;
+  description: string;
+  model: string;
+  systemPrompt?: string | null;
+  maxIterations?: number;
+  tools: AgentToolView[];
+}
+
+/** A field-named problem: INVALID_INPUT `details`, or an agent's `problems`. */
+export interface DefinitionIssue {
+  path: string;
+  message: string;
+  code?: string;
+}
+
+/** One agent of `GET /admin/agents`. */
+export interface AdminAgentSummary {
+  id: string;
+  name: string;
+  description: string;
+  source: 'builtin' | 'yaml' | 'database';
+  version: number | null;
+  overridden: boolean;
+  extends: string | null;
+  editable: boolean;
+  problems?: DefinitionIssue[];
+}
+
+/** `GET /admin/agents/:id`. */
+export interface AdminAgentDetail {
+  id: string;
+  source: AdminAgentSummary['source'];
+  version: number | null;
+  editable: boolean;
+  stored: Record<string, unknown> | null;
+  template: AgentDefinitionView | null;
+  effective: AgentDefinitionView | null;
+  problems?: DefinitionIssue[];
+}
+
+/** One version of `GET /admin/agents/:id/versions`. */
+export interface AgentVersionView {
+  version: number;
+  definition: unknown;
+  deleted: boolean;
+  createdAt: string;
+  createdBy: string;
+}
+
+/** An agent of `GET /info`, with the AG-UI capabilities fields the console reads. */
+export interface InfoAgent {
+  name?: string;
+  description?: string;
+  capabilities?: {
+    tools?: { items?: { name: string }[] };
+    humanInTheLoop?: { approvals?: boolean };
+  };
+}
