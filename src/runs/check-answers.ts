@@ -19,7 +19,8 @@ export interface CheckedAnswers {
 export interface CheckAnswersInput {
   threadId: string;
   input: RunAgentInput;
-  storedMessages: Message[];
+  /** The thread's stored conversation, read only if the recorded calls do not settle a question. */
+  storedMessages: () => Promise<Message[]>;
   pendingTurn: PendingTurn | null;
   interrupts: InterruptStore;
   now: Date;
@@ -40,17 +41,29 @@ export class InterruptExpiredError extends BridgeError {
  */
 export async function checkAnswers(check: CheckAnswersInput): Promise<CheckedAnswers> {
   const messages = check.input.messages ?? [];
-  const answeredToolCallIds = checkToolMessages(check.storedMessages, messages, check.pendingTurn);
+  const answeredToolCallIds = await checkToolMessages(check, messages);
   const resolutions = await checkResume(check, check.input.resume ?? []);
   return { resolutions, answeredToolCallIds, pendingTurn: check.pendingTurn };
 }
 
-function checkToolMessages(stored: Message[], input: Message[], pending: PendingTurn | null): string[] {
+async function checkToolMessages(check: CheckAnswersInput, input: Message[]): Promise<string[]> {
   const issued = new Set<string>();
-  for (const m of [...stored, ...input]) {
+  for (const m of input) {
     if (m.role === 'assistant') for (const call of m.toolCalls ?? []) issued.add(call.id);
   }
   const answers = input.filter((m) => m.role === 'tool').map((m) => m.toolCallId);
+  // Calls the input does not show being made are looked up among the thread's recorded calls:
+  // a point lookup of those ids, never a read of the whole history.
+  const elsewhere = [...new Set(answers.filter((id) => !issued.has(id)))];
+  if (elsewhere.length > 0) {
+    for (const id of await check.interrupts.issuedToolCalls(check.threadId, elsewhere)) issued.add(id);
+  }
+  if (answers.some((id) => !issued.has(id))) {
+    // A call made in a message a client stored earlier (not by a run): the history settles it.
+    for (const m of await check.storedMessages()) {
+      if (m.role === 'assistant') for (const call of m.toolCalls ?? []) issued.add(call.id);
+    }
+  }
   const unknown = answers.filter((id) => !issued.has(id));
   if (unknown.length > 0) {
     throw new ConflictError(
@@ -61,6 +74,7 @@ function checkToolMessages(stored: Message[], input: Message[], pending: Pending
       },
     );
   }
+  const pending = check.pendingTurn;
   const waiting = (pending?.toolCalls ?? []).filter((c) => c.kind === 'frontend').map((c) => c.toolCallId);
   const given = new Set(answers);
   const missing = waiting.filter((id) => !given.has(id));

@@ -34,7 +34,10 @@ export async function prepareRun(
   if (existing && existing.tenantId !== tenantId) {
     throw new NotFoundError('THREAD_NOT_FOUND', `No thread with id "${threadId}"`);
   }
-  const storedMessages = existing ? await store.threads.messages(threadId) : [];
+  // The stored history is read only when the input carries none (AG-UI clients send the whole
+  // conversation): a run's start must not cost more as its thread grows.
+  const storedMessages =
+    existing && input.messages.length === 0 ? await store.threads.messages(threadId) : [];
   const pendingTurn = existing?.snapshot.pending ?? null;
   const audit = { tenantId, actor: request.actor ?? tenantId, action: 'run', target: threadId };
   await auditRefusals(store.interrupts, audit, now, async () => {
@@ -42,7 +45,7 @@ export async function prepareRun(
     const checked = await checkAnswers({
       threadId,
       input,
-      storedMessages,
+      storedMessages: async () => (existing ? await store.threads.messages(threadId) : []),
       pendingTurn,
       interrupts: store.interrupts,
       now: at,

@@ -84,6 +84,8 @@ export interface InterruptStore {
   expireDue(now: Date): Promise<number>;
   /** How many interrupts are pending, across tenants, and when the oldest was raised (for monitoring). */
   pendingStats(): Promise<{ count: number; oldestCreatedAt: Date | null }>;
+  /** Which of `toolCallIds` runs of the thread made (recorded with each run's end). */
+  issuedToolCalls(threadId: string, toolCallIds: string[]): Promise<string[]>;
   /** Marks frontend calls answered by tool messages. */
   answerToolCalls(threadId: string, toolCallIds: string[], at: Date): Promise<void>;
   audit(entry: AuditEntry): Promise<void>;

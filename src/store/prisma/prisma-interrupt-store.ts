@@ -78,6 +78,18 @@ export function createPrismaInterruptStore(prisma: BridgePrismaClient): Interrup
       });
       return { count: stats._count._all, oldestCreatedAt: stats._min.createdAt };
     },
+    async issuedToolCalls(threadId, toolCallIds) {
+      const found: string[] = [];
+      // Chunked below SQLite's bound-parameter limit.
+      for (let i = 0; i < toolCallIds.length; i += 300) {
+        const rows = await prisma.toolCall.findMany({
+          where: { threadId, id: { in: toolCallIds.slice(i, i + 300) } },
+          select: { id: true },
+        });
+        found.push(...rows.map((r) => r.id));
+      }
+      return found;
+    },
     async answerToolCalls(threadId, toolCallIds, at) {
       if (toolCallIds.length === 0) return;
       await prisma.toolCall.updateMany({
