@@ -10,7 +10,6 @@ const NOT_MEASURED = [
     'completes at once when no run is in flight, so an idle subscriber does not exist there (figure 5 has its held ' +
     'runs only).',
   '- **Figure 3 latency per event** at 1/10/100/1000 runs: figure 2b measures it at 1 and 100 paced runs only.',
-  '- **Profile** (`--cpu-prof`, `bench/profile-run.ts`) of the bridge on the hot path and before/after figures of each fix.',
 ];
 
 /** How figures 2b, 4, 5, 6 and 7b are measured. */
@@ -113,6 +112,9 @@ export function benchmarksDoc(options: {
     '## Against the targets of issue 6',
     '',
     targetsTable(results, plan),
+    '',
+    'What the profile showed, what was changed and the numbers before and after each change: ' +
+      '[benchmarks-history.md](benchmarks-history.md) (written by hand, not by this generator).',
     '',
     '## Figures',
     '',

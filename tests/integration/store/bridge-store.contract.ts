@@ -255,6 +255,20 @@ export function describeBridgeStoreContract(name: string, make: () => Promise<St
       ]);
     });
 
+    it('refuses a bad append alone when appends of several threads arrive together', async () => {
+      for (const id of ['g-1', 'g-2', 'g-3']) await begin(store, id, `${id}-r`);
+      const event = (id: string, seq: number) => ({ seq, runId: `${id}-r`, type: 'CUSTOM', json: '{}' });
+      const results = await Promise.allSettled([
+        store.events.append('g-1', [event('g-1', 1), event('g-1', 2)]),
+        store.events.append('g-2', [event('g-2', 5)]),
+        store.events.append('g-3', [event('g-3', 1)]),
+      ]);
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect(await store.events.lastSeq('g-1')).toBe(2);
+      expect(await store.events.lastSeq('g-2')).toBe(0);
+      expect((await store.events.read('g-3', 0, 10)).map((e) => e.seq)).toEqual([1]);
+    });
+
     it('keeps events appended while another transaction is open and then rolled back', async () => {
       await begin(store, 'c-9', 'c-9-r1');
       const pending = {
