@@ -7,11 +7,8 @@ import { agentClient, getJson, startLlmBridge, type LlmBridge } from '../fixture
 
 // The console's Pause button against a real bridge: `POST /agent/:agentId/pause/:threadId` answers
 // 202 and the run ends after its current step with an interrupt of reason "paused", shown as a
-// "Paused run" with Resume and Cancel run. The route comes from another branch: these tests run
-// where the bridge has it (an idle thread answers 409 THREAD_NOT_RUNNING) and are skipped where
-// the route is missing (404 NOT_FOUND). The last test gives the browser the documented answers
-// itself, so the console's side is checked on every branch.
-const pauseRouteExists = await probePauseRoute();
+// "Paused run" with Resume and Cancel run, against the bridge's real pause route. The last test
+// also gives the browser the documented answers itself, to check exactly what the console sends.
 
 let browser: Browser;
 let env: LlmBridge | undefined;
@@ -28,28 +25,6 @@ afterEach(async () => {
   await env?.close();
   env = undefined;
 });
-
-/** Asks a fresh bridge to pause an idle thread: 409 THREAD_NOT_RUNNING means the route exists. */
-async function probePauseRoute(): Promise<boolean> {
-  const probe = await startLlmBridge();
-  try {
-    probe.llm.push({ text: ['idle'] });
-    await agentClient(probe.bridge.url, 'assistant', 'pause-probe', [
-      { id: 'u1', role: 'user', content: 'hi' },
-    ]).run();
-    const res = await fetch(`${probe.bridge.url}/agent/assistant/pause/pause-probe`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: '{}',
-    });
-    const body = (await res.json()) as { error?: { code?: string } };
-    if (res.status === 409 && body.error?.code === 'THREAD_NOT_RUNNING') return true;
-    if (res.status === 404 && body.error?.code === 'NOT_FOUND') return false;
-    throw new Error(`Unexpected answer to the pause probe: ${res.status} ${JSON.stringify(body)}`);
-  } finally {
-    await probe.close();
-  }
-}
 
 /**
  * A bridge whose `lookup_order` webhook holds each call until the test releases it: the run is
@@ -89,129 +64,123 @@ async function pendingOf(url: string, threadId: string) {
 }
 
 describe('operator console: pausing a run', () => {
-  it.skipIf(!pauseRouteExists)(
-    'pauses a running thread from its view; the paused run waits as "Paused run"; Resume with a note continues it',
-    async () => {
-      const held = await startHeldBridge();
-      env = held.env;
-      const url = env.bridge.url;
-      const opened = await openConsolePage(browser, url);
-      page = opened.page;
-      const p = page;
-      await p.getByTestId('approvals-empty').waitFor();
+  it('pauses a running thread from its view; the paused run waits as "Paused run"; Resume with a note continues it', async () => {
+    const held = await startHeldBridge();
+    env = held.env;
+    const url = env.bridge.url;
+    const opened = await openConsolePage(browser, url);
+    page = opened.page;
+    const p = page;
+    await p.getByTestId('approvals-empty').waitFor();
 
-      const { finished } = await startHeldRun(held, 'console-pause');
-      // Running: both the thread list row and the thread view offer Pause.
-      const listRow = p.locator(
-        '[data-testid="thread-row"][data-thread-id="console-pause"][data-status="running"]',
-      );
-      await listRow.getByTestId('thread-row-pause').waitFor();
-      await listRow.getByRole('link').click();
-      const pause = p.getByTestId('thread-pause');
-      await pause.waitFor();
-      const answer = p.waitForResponse((r) => r.url().endsWith('/agent/assistant/pause/console-pause'));
-      await pause.click();
-      const response = await answer;
-      expect(response.status()).toBe(202);
-      expect(await response.json()).toMatchObject({ pausing: true, runId: expect.any(String) });
-      await p.locator('[data-testid="toast"]:has-text("Pausing run")').waitFor();
+    const { finished } = await startHeldRun(held, 'console-pause');
+    // Running: both the thread list row and the thread view offer Pause.
+    const listRow = p.locator(
+      '[data-testid="thread-row"][data-thread-id="console-pause"][data-status="running"]',
+    );
+    await listRow.getByTestId('thread-row-pause').waitFor();
+    await listRow.getByRole('link').click();
+    const pause = p.getByTestId('thread-pause');
+    await pause.waitFor();
+    const answer = p.waitForResponse((r) => r.url().endsWith('/agent/assistant/pause/console-pause'));
+    await pause.click();
+    const response = await answer;
+    expect(response.status()).toBe(202);
+    expect(await response.json()).toMatchObject({ pausing: true, runId: expect.any(String) });
+    await p.locator('[data-testid="toast"]:has-text("Pausing run")').waitFor();
 
-      // The held step finishes; the run stops before its next LLM call.
-      held.release();
-      const events = await finished;
-      const end = events.at(-1) as { type: string; outcome?: { type: string } };
-      expect(end).toMatchObject({ type: 'RUN_FINISHED', outcome: { type: 'interrupt' } });
-      expect(env.llm.calls).toHaveLength(1);
-      const [paused] = await pendingOf(url, 'console-pause');
-      expect(paused).toMatchObject({ reason: 'paused' });
+    // The held step finishes; the run stops before its next LLM call.
+    held.release();
+    const events = await finished;
+    const end = events.at(-1) as { type: string; outcome?: { type: string } };
+    expect(end).toMatchObject({ type: 'RUN_FINISHED', outcome: { type: 'interrupt' } });
+    expect(env.llm.calls).toHaveLength(1);
+    const [paused] = await pendingOf(url, 'console-pause');
+    expect(paused).toMatchObject({ reason: 'paused' });
 
-      const card = p.locator(`[data-testid="approval-card"][data-interrupt-id="${paused.id}"]`);
-      await card.waitFor();
-      expect(await card.getAttribute('data-reason')).toBe('paused');
-      expect(await card.getByTestId('approval-tool').textContent()).toBe('Paused run');
-      expect(await card.getByTestId('approve').count()).toBe(0);
-      await card.getByTestId('cancel-run').waitFor();
-      await card.getByTestId('resume-note').fill('Only check order 7, then stop.');
-      // No longer running: the thread view offers no Pause.
-      await p.getByTestId('thread-pause').waitFor({ state: 'detached' });
-      for (const note of await p.getByTestId('toast').all()) await note.click();
-      await screenshot(p, 'console-paused-run');
+    const card = p.locator(`[data-testid="approval-card"][data-interrupt-id="${paused.id}"]`);
+    await card.waitFor();
+    expect(await card.getAttribute('data-reason')).toBe('paused');
+    expect(await card.getByTestId('approval-tool').textContent()).toBe('Paused run');
+    expect(await card.getByTestId('approve').count()).toBe(0);
+    await card.getByTestId('cancel-run').waitFor();
+    await card.getByTestId('resume-note').fill('Only check order 7, then stop.');
+    // No longer running: the thread view offers no Pause.
+    await p.getByTestId('thread-pause').waitFor({ state: 'detached' });
+    for (const note of await p.getByTestId('toast').all()) await note.click();
+    await screenshot(p, 'console-paused-run');
 
-      env.llm.push({ text: ['Order 7 has shipped.'] });
-      await card.getByTestId('resume').click();
-      await card.waitFor({ state: 'detached' });
-      await p.locator('[data-testid="message-text"]:text-is("Order 7 has shipped.")').waitFor();
-      await p.locator('[data-testid="thread-status"] >> text=idle').waitFor();
-      const [decided] = (await getJson(`${url}/interrupts?threadId=console-pause`)).interrupts.filter(
-        (i: { id: string }) => i.id === paused.id,
-      );
-      expect(decided).toMatchObject({
-        status: expect.not.stringMatching(/^pending$/),
-        payload: { note: 'Only check order 7, then stop.' },
-      });
-      // The held tool ran once, and its result reached the model in the continuation.
-      expect(held.env.webhook.calls).toHaveLength(1);
-      expect(JSON.stringify(env.llm.calls.at(-1)!.messages)).toContain('shipped');
-      await replayVerified(url, 'assistant', 'console-pause');
-      expect(opened.errors).toEqual([]);
-    },
-  );
+    env.llm.push({ text: ['Order 7 has shipped.'] });
+    await card.getByTestId('resume').click();
+    await card.waitFor({ state: 'detached' });
+    await p.locator('[data-testid="message-text"]:text-is("Order 7 has shipped.")').waitFor();
+    await p.locator('[data-testid="thread-status"] >> text=idle').waitFor();
+    const [decided] = (await getJson(`${url}/interrupts?threadId=console-pause`)).interrupts.filter(
+      (i: { id: string }) => i.id === paused.id,
+    );
+    expect(decided).toMatchObject({
+      status: expect.not.stringMatching(/^pending$/),
+      payload: { note: 'Only check order 7, then stop.' },
+    });
+    // The held tool ran once, and its result reached the model in the continuation.
+    expect(held.env.webhook.calls).toHaveLength(1);
+    expect(JSON.stringify(env.llm.calls.at(-1)!.messages)).toContain('shipped');
+    await replayVerified(url, 'assistant', 'console-pause');
+    expect(opened.errors).toEqual([]);
+  });
 
-  it.skipIf(!pauseRouteExists)(
-    'Cancel run answers the paused run with cancelled; a pause of a thread no longer running shows the 409',
-    async () => {
-      const held = await startHeldBridge();
-      env = held.env;
-      const url = env.bridge.url;
-      const opened = await openConsolePage(browser, url);
-      page = opened.page;
-      const p = page;
-      const { finished } = await startHeldRun(held, 'console-cancel');
-      const listRow = p.locator('[data-testid="thread-row"][data-thread-id="console-cancel"]');
-      await listRow.locator('[data-testid="thread-row-pause"]').click();
-      await p.locator('[data-testid="toast"]:has-text("Pausing run")').waitFor();
-      held.release();
-      await finished;
-      const [paused] = await pendingOf(url, 'console-cancel');
-      expect(paused).toMatchObject({ reason: 'paused' });
-      const card = p.locator(`[data-testid="approval-card"][data-interrupt-id="${paused.id}"]`);
-      // Whether the bridge tells the model about the cancellation is its business: a reply is ready.
-      env.llm.push({ text: ['Stopped.'] });
-      await card.getByTestId('cancel-run').click();
-      await card.waitFor({ state: 'detached' });
-      const [decided] = (await getJson(`${url}/interrupts?threadId=console-cancel`)).interrupts.filter(
-        (i: { id: string }) => i.id === paused.id,
-      );
-      expect(decided.status).toBe('cancelled');
-      await p
-        .locator(
-          '[data-testid="thread-row"][data-thread-id="console-cancel"]:not([data-status="running"]):not([data-status="interrupted"])',
-        )
-        .waitFor();
+  it('Cancel run answers the paused run with cancelled; a pause of a thread no longer running shows the 409', async () => {
+    const held = await startHeldBridge();
+    env = held.env;
+    const url = env.bridge.url;
+    const opened = await openConsolePage(browser, url);
+    page = opened.page;
+    const p = page;
+    const { finished } = await startHeldRun(held, 'console-cancel');
+    const listRow = p.locator('[data-testid="thread-row"][data-thread-id="console-cancel"]');
+    await listRow.locator('[data-testid="thread-row-pause"]').click();
+    await p.locator('[data-testid="toast"]:has-text("Pausing run")').waitFor();
+    held.release();
+    await finished;
+    const [paused] = await pendingOf(url, 'console-cancel');
+    expect(paused).toMatchObject({ reason: 'paused' });
+    const card = p.locator(`[data-testid="approval-card"][data-interrupt-id="${paused.id}"]`);
+    // Whether the bridge tells the model about the cancellation is its business: a reply is ready.
+    env.llm.push({ text: ['Stopped.'] });
+    await card.getByTestId('cancel-run').click();
+    await card.waitFor({ state: 'detached' });
+    const [decided] = (await getJson(`${url}/interrupts?threadId=console-cancel`)).interrupts.filter(
+      (i: { id: string }) => i.id === paused.id,
+    );
+    expect(decided.status).toBe('cancelled');
+    await p
+      .locator(
+        '[data-testid="thread-row"][data-thread-id="console-cancel"]:not([data-status="running"]):not([data-status="interrupted"])',
+      )
+      .waitFor();
 
-      // The list is stale (it still says running) when the operator clicks Pause: the bridge's
-      // 409 THREAD_NOT_RUNNING is shown under the row.
-      await p.route('**/threads?limit=100', async (route) => {
-        const real = await route.fetch();
-        const json = (await real.json()) as { threads: { threadId: string; status: string }[] };
-        for (const t of json.threads) if (t.threadId === 'console-cancel') t.status = 'running';
-        await route.fulfill({ response: real, json });
-      });
-      const stale = p.locator(
-        '[data-testid="thread-row"][data-thread-id="console-cancel"][data-status="running"]',
-      );
-      await stale.getByTestId('thread-row-pause').click();
-      const error = p.locator('[data-testid="thread-pause-error"][data-thread-id="console-cancel"]');
-      await error.waitFor();
-      expect(await error.textContent()).toContain('409 THREAD_NOT_RUNNING');
-      await p.locator('[data-testid="toast"].error').first().waitFor();
-      // The error toast may float over the row for a few seconds: the click goes to the link itself.
-      await error.getByTestId('thread-pause-error-dismiss').dispatchEvent('click');
-      await error.waitFor({ state: 'detached' });
-      await replayVerified(url, 'assistant', 'console-cancel');
-      expect(opened.errors).toEqual([]);
-    },
-  );
+    // The list is stale (it still says running) when the operator clicks Pause: the bridge's
+    // 409 THREAD_NOT_RUNNING is shown under the row.
+    await p.route('**/threads?limit=100', async (route) => {
+      const real = await route.fetch();
+      const json = (await real.json()) as { threads: { threadId: string; status: string }[] };
+      for (const t of json.threads) if (t.threadId === 'console-cancel') t.status = 'running';
+      await route.fulfill({ response: real, json });
+    });
+    const stale = p.locator(
+      '[data-testid="thread-row"][data-thread-id="console-cancel"][data-status="running"]',
+    );
+    await stale.getByTestId('thread-row-pause').click();
+    const error = p.locator('[data-testid="thread-pause-error"][data-thread-id="console-cancel"]');
+    await error.waitFor();
+    expect(await error.textContent()).toContain('409 THREAD_NOT_RUNNING');
+    await p.locator('[data-testid="toast"].error').first().waitFor();
+    // The error toast may float over the row for a few seconds: the click goes to the link itself.
+    await error.getByTestId('thread-pause-error-dismiss').dispatchEvent('click');
+    await error.waitFor({ state: 'detached' });
+    await replayVerified(url, 'assistant', 'console-cancel');
+    expect(opened.errors).toEqual([]);
+  });
 
   // Runs on every branch: the browser is given the pause route's documented answers (202, then
   // 409 THREAD_NOT_RUNNING) and a pending interrupt of reason "paused", and the test checks what
@@ -302,11 +271,6 @@ describe('operator console: pausing a run', () => {
     expect(await card('int-note').getByTestId('approve').count()).toBe(0);
     expect(await card('int-note').getByTestId('approval-expiry').textContent()).toBe('never expires');
     await card('int-note').getByTestId('resume-note').fill('  Carry on with order 7  ');
-    if (!pauseRouteExists) {
-      // Until the bridge has the route, the docs show this card; the test above takes it for real.
-      for (const note of await p.getByTestId('toast').all()) await note.click();
-      await screenshot(p, 'console-paused-run');
-    }
     await card('int-note').getByTestId('resume').click();
     await card('int-note').waitFor({ state: 'detached' });
     pending.push(pausedInterrupt('int-plain'), pausedInterrupt('int-cancel'));
