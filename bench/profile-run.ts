@@ -11,40 +11,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { from } from 'rxjs';
 import { pino } from 'pino';
-import type { Agent } from '../src/agents/agent.js';
 import { createBridgeRuntime } from '../src/bridge-runtime.js';
 import { loadConfig } from '../src/config.js';
-import type { AgentEvent } from '../src/protocol/agent-event.js';
+import { runInput } from './client.js';
+import { BENCH_AGENT_ID, createScriptedAgent } from './scripted-agent.js';
 
 const EVENTS_PER_RUN = Number(process.argv[2] ?? 5000);
 const RUNS = Number(process.argv[3] ?? 5);
-
-function burst(): Agent {
-  const events: AgentEvent[] = [];
-  for (let i = 0; events.length < EVENTS_PER_RUN; i++) {
-    for (let d = 0; d < 4; d++)
-      events.push({ type: 'text_delta', messageId: `m${i}`, delta: `piece ${d} of ${i} ` });
-    events.push({
-      type: 'tool_call_start',
-      toolCallId: `c${i}`,
-      toolName: 'lookup',
-      parentMessageId: `a${i}`,
-    });
-    events.push({ type: 'tool_call_args', toolCallId: `c${i}`, delta: `{"i":${i}}` });
-    events.push({ type: 'tool_result', toolCallId: `c${i}`, messageId: `r${i}`, content: `{"ok":${i}}` });
-    events.push({ type: 'state_patch', patch: [{ op: 'add', path: `/k${i % 50}`, value: i }] });
-  }
-  return {
-    id: 'burst',
-    name: 'Burst',
-    description: 'profile',
-    capabilities: () => ({}),
-    toolPolicies: () => [{ name: 'lookup', approval: 'never' }],
-    run: () => from(events),
-  };
-}
 
 const dir = mkdtempSync(path.join(tmpdir(), 'profile-'));
 const url = `file:${path.join(dir, 'p.db')}`;
@@ -54,7 +28,7 @@ execFileSync('npx', ['prisma', 'migrate', 'deploy'], {
 });
 const runtime = await createBridgeRuntime(loadConfig({ DATABASE_URL: url }), {
   logger: pino({ level: 'silent' }),
-  extraAgents: [burst()],
+  extraAgents: [createScriptedAgent()],
 });
 const server = runtime.app.listen(0, '127.0.0.1');
 await new Promise((r) => server.once('listening', r));
@@ -68,12 +42,13 @@ for (let run = 0; run < RUNS; run++) {
   if (run === WARM) await session.post('Profiler.start');
   const started = performance.now();
   const cpu0 = process.cpuUsage();
-  const body = JSON.stringify({ threadId: `t${run}`, runId: 'r', messages: [], tools: [], context: [] });
+  // The suite's own scripted agent and event mix (bench/event-mix.ts), as one burst.
+  const body = runInput({ events: EVENTS_PER_RUN, intervalMs: 0 });
   const frames = await new Promise<number>((resolve, reject) => {
     const req = http.request({
       port,
       host: '127.0.0.1',
-      path: '/agent/burst/run',
+      path: `/agent/${BENCH_AGENT_ID}/run`,
       method: 'POST',
       headers: { 'content-type': 'application/json' },
     });

@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { AgentDefinitionStore } from '../agent-definition-store.js';
 import { toMessage, toThreadRecord } from '../prisma/records.js';
-import type { ThreadStore } from '../thread-store.js';
+import type { ThreadRecord, ThreadStore } from '../thread-store.js';
 
 interface ThreadRow {
   id: string;
@@ -13,6 +13,17 @@ interface ThreadRow {
   updatedAt: string;
 }
 
+/** A synchronous thread lookup (usable inside the driver's transactions). */
+export function prepareThreadRead(db: Database): (threadId: string) => ThreadRecord | null {
+  const thread = db.prepare<[string], ThreadRow>(
+    'SELECT "id", "tenantId", "agentId", "status", "snapshot", "createdAt", "updatedAt" FROM "Thread" WHERE "id" = ?',
+  );
+  return (threadId) => {
+    const row = thread.get(threadId);
+    return row ? toThreadRecord(withDates(row)) : null;
+  };
+}
+
 /**
  * The reads every run makes before it starts (its thread, its history, the agents' revision),
  * through the driver: on SQLite each is a prepared statement of a few microseconds, where a Prisma
@@ -21,9 +32,7 @@ interface ThreadRow {
 export function createSqliteRunReads(
   db: Database,
 ): Pick<ThreadStore, 'get' | 'messages'> & Pick<AgentDefinitionStore, 'revision'> {
-  const thread = db.prepare<[string], ThreadRow>(
-    'SELECT "id", "tenantId", "agentId", "status", "snapshot", "createdAt", "updatedAt" FROM "Thread" WHERE "id" = ?',
-  );
+  const thread = prepareThreadRead(db);
   const messages = db.prepare<[string], { data: string }>(
     'SELECT "data" FROM "Message" WHERE "threadId" = ? ORDER BY "seq"',
   );
@@ -31,17 +40,14 @@ export function createSqliteRunReads(
   // Prisma's adapter turns safe integers on for the connection: these counts fit a number.
   revision.safeIntegers(false);
   return {
-    get: async (threadId) => {
-      const row = thread.get(threadId);
-      return row ? toThreadRecord(withDates(row)) : null;
-    },
+    get: async (threadId) => thread(threadId),
     messages: async (threadId) => messages.all(threadId).map(toMessage),
     revision: async () => revision.get()?.n ?? 0,
   };
 }
 
 /** Prisma writes SQLite DateTime as ISO 8601 text (sqlite-run-writes.ts): read back as Date. */
-export function withDates<T extends { createdAt: string; updatedAt: string }>(
+function withDates<T extends { createdAt: string; updatedAt: string }>(
   row: T,
 ): Omit<T, 'createdAt' | 'updatedAt'> & { createdAt: Date; updatedAt: Date } {
   return { ...row, createdAt: new Date(row.createdAt), updatedAt: new Date(row.updatedAt) };

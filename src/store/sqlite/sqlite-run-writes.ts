@@ -1,23 +1,12 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { Mutex } from 'async-mutex';
-import { toThreadRecord } from '../prisma/records.js';
-import { withDates } from './sqlite-reads.js';
+import { prepareThreadRead } from './sqlite-reads.js';
 import { planBeginRun, planFinishRun, type RunWrite, type SqlValue } from '../sql/run-write-plan.js';
 import type { ThreadStore } from '../thread-store.js';
 
 /** Prisma's SQLite adapter stores DateTime as ISO 8601 text with an explicit offset: so do we. */
 export function toSqliteValue(value: SqlValue): string | number | null {
   return value instanceof Date ? value.toISOString().replace('Z', '+00:00') : value;
-}
-
-interface ThreadRow {
-  id: string;
-  tenantId: string;
-  agentId: string;
-  status: string;
-  snapshot: string;
-  createdAt: string;
-  updatedAt: string;
 }
 
 /**
@@ -40,7 +29,7 @@ export function createSqliteRunWrites(
     return prepared;
   };
   const runExists = db.prepare<[string, string]>('SELECT 1 FROM "Run" WHERE "threadId" = ? AND "id" = ?');
-  const thread = db.prepare<[string], ThreadRow>('SELECT * FROM "Thread" WHERE "id" = ?');
+  const thread = prepareThreadRead(db);
   const lastMessageSeq = db.prepare<[string], { seq: number | null }>(
     'SELECT MAX("seq") AS "seq" FROM "Message" WHERE "threadId" = ?',
   );
@@ -62,16 +51,16 @@ export function createSqliteRunWrites(
   };
 
   const begin = db.transaction((input: Parameters<ThreadStore['beginRun']>[0]) => {
-    const row = thread.get(input.threadId);
+    const existing = thread(input.threadId);
     const writes = planBeginRun(input, {
       runExists: runExists.get(input.threadId, input.runId) !== undefined,
-      threadExists: row !== undefined,
+      threadExists: existing !== null,
       lastMessageSeq: lastMessageSeq.get(input.threadId)?.seq ?? 0,
     });
     execute(writes);
-    const current = row ?? thread.get(input.threadId);
+    const current = existing ?? thread(input.threadId);
     if (!current) throw new Error('The thread row vanished inside its own transaction');
-    return toThreadRecord(withDates(current));
+    return current;
   });
   const finish = db.transaction((input: Parameters<ThreadStore['finishRun']>[0]) => {
     execute(planFinishRun(input, lastMessageSeq.get(input.threadId)?.seq ?? 0));
