@@ -1,28 +1,15 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { buildConsole } from '../../scripts/build-console.js';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { adminCall, runOnce } from '../fixtures/admin-api.js';
-import { launchChromium, openConsolePage, replayVerified, screenshot } from '../fixtures/chromium.js';
+import { openConsolePage, replayVerified, screenshot, useConsoleBrowser } from '../fixtures/chromium.js';
 import { startLlmBridge, type LlmBridge } from '../fixtures/llm-bridge.js';
 
 // The console's Agents view in a real headless Chromium against a real bridge: the YAML agent
 // `assistant` (model gpt-test, tools lookup_order and refund_order with approval) on a scripted
 // model, stored agents and overrides through the admin API, and the read-only fallback.
-let browser: Browser;
 let env: LlmBridge | undefined;
 let page: Page | undefined;
-
-beforeAll(async () => {
-  await buildConsole();
-  browser = await launchChromium();
-});
-afterAll(() => browser?.close());
-afterEach(async () => {
-  await page?.close();
-  page = undefined;
-  await env?.close();
-  env = undefined;
-});
+const { browser, closeAfterTest } = useConsoleBrowser();
 
 const row = (p: Page, agentId: string) => p.locator(`[data-testid="agent-row"][data-agent-id="${agentId}"]`);
 const cells = async (p: Page, agentId: string) => {
@@ -38,8 +25,8 @@ const cells = async (p: Page, agentId: string) => {
 
 /** Opens the console on the Agents view through its navigation link. */
 async function openAgents(url: string, prepare?: (p: Page) => Promise<void>) {
-  const opened = await openConsolePage(browser, url, prepare);
-  page = opened.page;
+  const opened = await openConsolePage(browser(), url, prepare);
+  page = closeAfterTest(opened.page);
   await page.getByTestId('nav-agents').click();
   await page.getByTestId('agents-view').waitFor();
   return opened;
@@ -53,7 +40,7 @@ function lastLlmCall(llm: LlmBridge['llm']) {
 
 describe('operator console: agents', () => {
   it('lists every agent with source, version, model, tools and approvals; a stored agent shows its versions', async () => {
-    env = await startLlmBridge();
+    env = closeAfterTest(await startLlmBridge());
     const url = env.bridge.url;
     const helper = { extends: 'assistant', name: 'Helper', description: 'Helps', systemPrompt: 'Help.' };
     expect((await adminCall(url, 'POST', '', { id: 'helper', ...helper })).status).toBe(201);
@@ -129,7 +116,7 @@ describe('operator console: agents', () => {
   });
 
   it('edits an override from the console: a wrong one names its fields, a good one is the next version and the next run uses it', async () => {
-    env = await startLlmBridge();
+    env = closeAfterTest(await startLlmBridge());
     const url = env.bridge.url;
     const { page: p, errors } = await openAgents(url);
     await row(p, 'assistant').getByRole('link').click();
@@ -199,9 +186,11 @@ describe('operator console: agents', () => {
   });
 
   it('is read-only, from GET /info, when the admin API refuses the key (403)', async () => {
-    env = await startLlmBridge({
-      env: { BRIDGE_API_KEYS: 'ops:key-ops,app:key-app', BRIDGE_ADMIN_TENANTS: 'ops' },
-    });
+    env = closeAfterTest(
+      await startLlmBridge({
+        env: { BRIDGE_API_KEYS: 'ops:key-ops,app:key-app', BRIDGE_ADMIN_TENANTS: 'ops' },
+      }),
+    );
     // The key already in the session, as after entering it once (runs in the page).
     const withKey = (key: string) => async (p: Page) => {
       await p.addInitScript(

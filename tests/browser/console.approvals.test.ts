@@ -1,35 +1,22 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { buildConsole } from '../../scripts/build-console.js';
-import { launchChromium, openConsolePage, replayVerified, screenshot } from '../fixtures/chromium.js';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { openConsolePage, replayVerified, screenshot, useConsoleBrowser } from '../fixtures/chromium.js';
 import { getJson, runUntilApproval, startLlmBridge, type LlmBridge } from '../fixtures/llm-bridge.js';
 
 // The operator console in a real headless Chromium against a real bridge (scripted LLM, real tool
 // webhooks): approvals appear live, decisions go through POST /interrupts/:id/resolve, and the
 // thread view follows the continuation over SSE.
-let browser: Browser;
 let env: LlmBridge | undefined;
 let page: Page | undefined;
-
-beforeAll(async () => {
-  await buildConsole();
-  browser = await launchChromium();
-});
-afterAll(() => browser?.close());
-afterEach(async () => {
-  await page?.close();
-  page = undefined;
-  await env?.close();
-  env = undefined;
-});
+const { browser, closeAfterTest } = useConsoleBrowser();
 
 const card = (p: Page, interruptId: string) =>
   p.locator(`[data-testid="approval-card"][data-interrupt-id="${interruptId}"]`);
 
 /** Opens the console before anything happens, marking the document to prove it is never reloaded. */
 async function openConsole(url: string) {
-  const opened = await openConsolePage(browser, url);
-  page = opened.page;
+  const opened = await openConsolePage(browser(), url);
+  page = closeAfterTest(opened.page);
   await page.getByTestId('approvals-empty').waitFor();
   await page.evaluate(() => Object.assign(globalThis, { consoleMarker: 'first load' }));
   return opened;
@@ -47,7 +34,7 @@ async function waitForThreadIdle(p: Page, threadId: string) {
 
 describe('operator console: approvals', () => {
   it('shows a new approval live; the operator edits the arguments and approves; the thread view follows the continuation', async () => {
-    env = await startLlmBridge();
+    env = closeAfterTest(await startLlmBridge());
     const { page: p, errors } = await openConsole(env.bridge.url);
 
     const { interruptId } = await runUntilApproval(env, 'console-edit');
@@ -135,7 +122,7 @@ describe('operator console: approvals', () => {
   });
 
   it('rejects with a comment: the tool never runs, the thread shows the refusal and the continuation', async () => {
-    env = await startLlmBridge();
+    env = closeAfterTest(await startLlmBridge());
     const { page: p, errors } = await openConsole(env.bridge.url);
     const follows: { after: string | null; lastEventId: string | undefined }[] = [];
     p.on('request', (request) => {
@@ -195,7 +182,7 @@ describe('operator console: approvals', () => {
   });
 
   it('a decision that lost the race shows the 409 on its card, and the tool runs once', async () => {
-    env = await startLlmBridge();
+    env = closeAfterTest(await startLlmBridge());
     const { page: p, errors } = await openConsole(env.bridge.url);
     const { interruptId } = await runUntilApproval(env, 'console-race');
     const approval = card(p, interruptId);

@@ -1,8 +1,7 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { buildConsole } from '../../scripts/build-console.js';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import type { ToolWebhookCall } from '../fakes/tool-webhook-server.js';
-import { launchChromium, openConsolePage, replayVerified, screenshot } from '../fixtures/chromium.js';
+import { openConsolePage, replayVerified, screenshot, useConsoleBrowser } from '../fixtures/chromium.js';
 import { agentClient, getJson, startLlmBridge, type LlmBridge } from '../fixtures/llm-bridge.js';
 
 // The console's Pause button against a real bridge: `POST /agent/:agentId/pause/:threadId` answers
@@ -10,21 +9,9 @@ import { agentClient, getJson, startLlmBridge, type LlmBridge } from '../fixture
 // "Paused run" with Resume and Cancel run, against the bridge's real pause route. The last test
 // also gives the browser the documented answers itself, to check exactly what the console sends.
 
-let browser: Browser;
 let env: LlmBridge | undefined;
 let page: Page | undefined;
-
-beforeAll(async () => {
-  await buildConsole();
-  browser = await launchChromium();
-});
-afterAll(() => browser?.close());
-afterEach(async () => {
-  await page?.close();
-  page = undefined;
-  await env?.close();
-  env = undefined;
-});
+const { browser, closeAfterTest } = useConsoleBrowser();
 
 /**
  * A bridge whose `lookup_order` webhook holds each call until the test releases it: the run is
@@ -66,10 +53,10 @@ async function pendingOf(url: string, threadId: string) {
 describe('operator console: pausing a run', () => {
   it('pauses a running thread from its view; the paused run waits as "Paused run"; Resume with a note continues it', async () => {
     const held = await startHeldBridge();
-    env = held.env;
+    env = closeAfterTest(held.env);
     const url = env.bridge.url;
-    const opened = await openConsolePage(browser, url);
-    page = opened.page;
+    const opened = await openConsolePage(browser(), url);
+    page = closeAfterTest(opened.page);
     const p = page;
     await p.getByTestId('approvals-empty').waitFor();
 
@@ -131,10 +118,10 @@ describe('operator console: pausing a run', () => {
 
   it('Cancel run answers the paused run with cancelled; a pause of a thread no longer running shows the 409', async () => {
     const held = await startHeldBridge();
-    env = held.env;
+    env = closeAfterTest(held.env);
     const url = env.bridge.url;
-    const opened = await openConsolePage(browser, url);
-    page = opened.page;
+    const opened = await openConsolePage(browser(), url);
+    page = closeAfterTest(opened.page);
     const p = page;
     const { finished } = await startHeldRun(held, 'console-cancel');
     const listRow = p.locator('[data-testid="thread-row"][data-thread-id="console-cancel"]');
@@ -187,9 +174,9 @@ describe('operator console: pausing a run', () => {
   // the console sends back. The thread itself really runs (held on its tool webhook).
   it('sends the documented requests: Pause, Resume with { note }, Resume without, Cancel run; shows a 409 in the thread view', async () => {
     const held = await startHeldBridge();
-    env = held.env;
+    env = closeAfterTest(held.env);
     const url = env.bridge.url;
-    const opened = await openConsolePage(browser, url, async (p) => {
+    const opened = await openConsolePage(browser(), url, async (p) => {
       let pauses = 0;
       await p.route('**/agent/assistant/pause/console-fake', (route) =>
         route.fulfill(
@@ -204,7 +191,7 @@ describe('operator console: pausing a run', () => {
         ),
       );
     });
-    page = opened.page;
+    page = closeAfterTest(opened.page);
     const p = page;
     const { finished } = await startHeldRun(held, 'console-fake');
     await p.locator('[data-testid="thread-row"][data-thread-id="console-fake"] a').click();
