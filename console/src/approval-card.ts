@@ -35,14 +35,7 @@ export function renderApprovalCard(interrupt: InterruptView, actions: CardAction
     ),
     interrupt.message ? h('p', { class: 'ask' }, interrupt.message) : null,
     h('pre', { class: 'json', testid: 'approval-args' }, prettyJson(interrupt.args ?? {})),
-    h(
-      'p',
-      { class: 'meta' },
-      h('span', { testid: 'approval-age' }),
-      ' · ',
-      h('span', { testid: 'approval-expiry' }),
-    ),
-    h('p', { class: 'error', testid: 'approval-error', hidden: true }),
+    ...cardStatusLines(),
     h(
       'div',
       { class: 'actions', testid: 'approval-actions' },
@@ -94,14 +87,7 @@ export function renderPausedCard(interrupt: InterruptView, actions: PausedCardAc
     ),
     h('p', { class: 'ask' }, interrupt.message ?? 'An operator paused this run.'),
     note,
-    h(
-      'p',
-      { class: 'meta' },
-      h('span', { testid: 'approval-age' }),
-      ' · ',
-      h('span', { testid: 'approval-expiry' }),
-    ),
-    h('p', { class: 'error', testid: 'approval-error', hidden: true }),
+    ...cardStatusLines(),
     h(
       'div',
       { class: 'actions', testid: 'approval-actions' },
@@ -124,6 +110,20 @@ export function renderPausedCard(interrupt: InterruptView, actions: PausedCardAc
   );
   tickApprovalCard(element, interrupt, Date.now());
   return element;
+}
+
+/** The age and expiry line (filled by `tickApprovalCard`) and the hidden error line of a card. */
+function cardStatusLines(): HTMLElement[] {
+  return [
+    h(
+      'p',
+      { class: 'meta' },
+      h('span', { testid: 'approval-age' }),
+      ' · ',
+      h('span', { testid: 'approval-expiry' }),
+    ),
+    h('p', { class: 'error', testid: 'approval-error', hidden: true }),
+  ];
 }
 
 /** Updates the card's age and time to expiry (red in the last minute). */
