@@ -84,7 +84,13 @@ export async function createBridgeRuntime(
     });
   const now = options.now ?? Date.now;
   const metrics = createPrometheusMetrics();
-  const store = instrumentInterrupts(await openStore(config.DATABASE_URL), metrics.registry, now);
+  const store = instrumentInterrupts(
+    await openStore(config.DATABASE_URL, {
+      onWarning: (message) => logger.warn({ store: 'sqlite' }, message),
+    }),
+    metrics.registry,
+    now,
+  );
   const env = options.env ?? process.env;
   const builtIns = [
     createDemoAgent({ delayMs: config.BRIDGE_DEMO_DELAY_MS }),

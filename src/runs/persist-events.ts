@@ -67,10 +67,12 @@ export const persistEvents =
         }
       };
       const schedule = (): void => {
-        // setImmediate lets a synchronous burst of events accumulate into one batch.
+        // A synchronous burst of events accumulates into one batch before the microtask runs; events
+        // arriving while a batch is written wait for the next one. The log's own group commit
+        // (one transaction per turn of the event loop) then joins the batches of every run.
         if (writing) return;
         writing = true;
-        setImmediate(() => void flush());
+        queueMicrotask(() => void flush());
       };
 
       const subscription = source$.subscribe({

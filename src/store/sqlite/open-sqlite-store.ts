@@ -4,6 +4,7 @@ import { Mutex } from 'async-mutex';
 import type { Database } from 'better-sqlite3';
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 import type { BridgeStore } from '../bridge-store.js';
+import type { StoreOptions } from '../open-store.js';
 import { SqlitePrismaClient } from '../prisma/prisma-client.js';
 import { createPrismaAgentDefinitionStore } from '../prisma/prisma-agent-definition-store.js';
 import { createPrismaInterruptStore } from '../prisma/prisma-interrupt-store.js';
@@ -12,6 +13,8 @@ import { createPrismaUsageStore } from '../prisma/prisma-usage-store.js';
 import { createSqliteEventLog } from './sqlite-event-log.js';
 import { createSqliteRunReads } from './sqlite-reads.js';
 import { createSqliteRunWrites } from './sqlite-run-writes.js';
+import { createSqliteWriteQueue } from './sqlite-write-queue.js';
+import { startWalCheckpointer } from './wal-checkpointer.js';
 
 /** The file path of a `file:` URL, resolved against the working directory. */
 export function sqliteFilePath(url: string): string {
@@ -25,7 +28,7 @@ export function sqliteFilePath(url: string): string {
  * transaction holds the store's write lock (on one connection, a transaction left open across an
  * await would otherwise absorb whatever else runs meanwhile).
  */
-export async function openSqliteStore(url: string): Promise<BridgeStore> {
+export async function openSqliteStore(url: string, options: StoreOptions = {}): Promise<BridgeStore> {
   const file = sqliteFilePath(url);
   mkdirSync(path.dirname(file), { recursive: true });
   const factory = new PrismaBetterSQLite3({ url: `file:${file}` });
@@ -50,16 +53,23 @@ export async function openSqliteStore(url: string): Promise<BridgeStore> {
   const connection = db;
   const ping = connection.prepare('SELECT 1');
   const { get, messages, revision } = createSqliteRunReads(connection);
+  const writes = createSqliteWriteQueue(connection, lock);
+  const checkpointer = startWalCheckpointer(connection, file, (message) =>
+    options.onWarning?.(`WAL checkpoint: ${message}`),
+  );
   return {
-    threads: { ...createPrismaThreadStore(prisma, createSqliteRunWrites(connection, lock)), get, messages },
-    events: createSqliteEventLog(connection, lock),
+    threads: { ...createPrismaThreadStore(prisma, createSqliteRunWrites(connection, writes)), get, messages },
+    events: createSqliteEventLog(connection, writes),
     interrupts: createPrismaInterruptStore(prisma),
     agents: { ...createPrismaAgentDefinitionStore(prisma), revision },
     usage: createPrismaUsageStore(prisma, 'sqlite'),
     ping: async () => {
       ping.get();
     },
-    close: () => prisma.$disconnect(),
+    close: async () => {
+      await checkpointer.close();
+      await prisma.$disconnect();
+    },
   };
 }
 

@@ -1,8 +1,8 @@
 import type { Database, Statement } from 'better-sqlite3';
-import type { Mutex } from 'async-mutex';
 import { prepareThreadRead } from './sqlite-reads.js';
 import { planBeginRun, planFinishRun, type RunWrite, type SqlValue } from '../sql/run-write-plan.js';
-import type { ThreadStore } from '../thread-store.js';
+import type { ThreadRecord, ThreadStore } from '../thread-store.js';
+import type { SqliteWriteQueue } from './sqlite-write-queue.js';
 
 /** Prisma's SQLite adapter stores DateTime as ISO 8601 text with an explicit offset: so do we. */
 export function toSqliteValue(value: SqlValue): string | number | null {
@@ -10,14 +10,14 @@ export function toSqliteValue(value: SqlValue): string | number | null {
 }
 
 /**
- * A run's begin and end on SQLite, through the driver: each is one synchronous transaction of
- * prepared statements (Prisma's interactive transaction cost about 30 ms per run and 0.1 ms per
- * row here; docs/benchmarks.md). `lock` is the store's write lock, shared with Prisma's
- * transactions on the same connection, so neither ever runs inside the other.
+ * A run's begin and end on SQLite, through the driver: each is a set of prepared statements run
+ * atomically in a savepoint of the store's group transaction (sqlite-write-queue.ts), committed
+ * with whatever else was written in the same turn of the event loop (Prisma's interactive
+ * transaction cost about 30 ms per run and 0.1 ms per row here; docs/benchmarks-history.md).
  */
 export function createSqliteRunWrites(
   db: Database,
-  lock: Mutex,
+  writes: SqliteWriteQueue,
 ): Pick<ThreadStore, 'beginRun' | 'finishRun'> {
   const statements = new Map<string, Statement>();
   const prepare = (sql: string): Statement => {
@@ -50,7 +50,7 @@ export function createSqliteRunWrites(
     }
   };
 
-  const begin = db.transaction((input: Parameters<ThreadStore['beginRun']>[0]) => {
+  const begin = (input: Parameters<ThreadStore['beginRun']>[0]): ThreadRecord => {
     const existing = thread(input.threadId);
     const writes = planBeginRun(input, {
       runExists: runExists.get(input.threadId, input.runId) !== undefined,
@@ -61,13 +61,13 @@ export function createSqliteRunWrites(
     const current = existing ?? thread(input.threadId);
     if (!current) throw new Error('The thread row vanished inside its own transaction');
     return current;
-  });
-  const finish = db.transaction((input: Parameters<ThreadStore['finishRun']>[0]) => {
+  };
+  const finish = (input: Parameters<ThreadStore['finishRun']>[0]): void => {
     execute(planFinishRun(input, lastMessageSeq.get(input.threadId)?.seq ?? 0));
-  });
+  };
 
   return {
-    beginRun: (input) => lock.runExclusive(() => ({ thread: begin(input) })),
-    finishRun: (input) => lock.runExclusive(() => finish(input)),
+    beginRun: async (input) => ({ thread: await writes.enqueue(() => begin(input)) }),
+    finishRun: (input) => writes.enqueue(() => finish(input)),
   };
 }

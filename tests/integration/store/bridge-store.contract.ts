@@ -269,6 +269,40 @@ export function describeBridgeStoreContract(name: string, make: () => Promise<St
       expect((await store.events.read('g-3', 0, 10)).map((e) => e.seq)).toEqual([1]);
     });
 
+    it('rolls back a failing run end alone when run ends and appends of several threads arrive together', async () => {
+      for (const id of ['f-1', 'f-2', 'f-3']) await begin(store, id, `${id}-r`);
+      const message = (id: string) => ({ id: `${id}-m`, role: 'assistant' as const, content: `from ${id}` });
+      const interrupt = {
+        id: 'f-dup',
+        reason: 'tool_approval',
+        message: 'ok?',
+        toolCallId: null,
+        toolName: null,
+        args: null,
+        responseSchema: null,
+        expiresAt: null,
+      };
+      const results = await Promise.allSettled([
+        store.threads.finishRun(finish('f-1', 'f-1-r', { messages: [message('f-1')] })),
+        // The same interrupt id twice: its second insert fails after its message was written.
+        store.threads.finishRun(
+          finish('f-2', 'f-2-r', {
+            status: 'interrupted',
+            threadStatus: 'interrupted',
+            messages: [message('f-2')],
+            interrupts: [interrupt, interrupt],
+          }),
+        ),
+        store.events.append('f-3', [{ seq: 1, runId: 'f-3-r', type: 'CUSTOM', json: '{}' }]),
+      ]);
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect((await store.threads.messages('f-1')).map((m) => m.id)).toEqual(['f-1-m']);
+      expect(await store.threads.messages('f-2')).toEqual([]);
+      expect((await store.threads.get('f-2'))?.status).toBe('running');
+      expect(await store.interrupts.get('f-dup')).toBeNull();
+      expect(await store.events.lastSeq('f-3')).toBe(1);
+    });
+
     it('keeps events appended while another transaction is open and then rolled back', async () => {
       await begin(store, 'c-9', 'c-9-r1');
       const pending = {

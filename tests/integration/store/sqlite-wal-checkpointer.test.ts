@@ -1,0 +1,70 @@
+import { mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startWalCheckpointer, type WalCheckpointer } from '../../../src/store/sqlite/wal-checkpointer.js';
+
+/** Polls `check` every 20 ms until it holds or `timeoutMs` passes. */
+async function eventually(check: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('SQLite WAL checkpointer (a worker thread with its own connection)', () => {
+  const opened: { db: Database.Database; checkpointer?: WalCheckpointer }[] = [];
+  const open = () => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'wal-')), 'db.sqlite');
+    const db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT)');
+    const entry: (typeof opened)[number] = { db };
+    opened.push(entry);
+    return { file, db, entry };
+  };
+  const autoCheckpoint = (db: Database.Database) => db.pragma('wal_autocheckpoint', { simple: true });
+  afterEach(async () => {
+    for (const { db, checkpointer } of opened.splice(0)) {
+      await checkpointer?.close();
+      db.close();
+    }
+  });
+
+  it('takes checkpoints off the connection and copies committed pages into the database file', async () => {
+    const { file, db, entry } = open();
+    const errors: string[] = [];
+    entry.checkpointer = startWalCheckpointer(db, file, (message) => errors.push(message));
+    await eventually(() => autoCheckpoint(db) === 0);
+    const before = statSync(file).size;
+    const insert = db.prepare('INSERT INTO t (body) VALUES (?)');
+    // About 2 MB in 20 commits: past SQLite's own 1000-page threshold, which no longer applies.
+    for (let i = 0; i < 20; i++) db.transaction(() => insert.run('x'.repeat(100_000)))();
+    // Only the worker can have moved these pages from the WAL into the database file.
+    await eventually(() => statSync(file).size > before + 1_500_000);
+    expect(errors).toEqual([]);
+  });
+
+  it('gives checkpoints back to the connection when closed', async () => {
+    const { file, db } = open();
+    const checkpointer = startWalCheckpointer(db, file, () => undefined);
+    await eventually(() => autoCheckpoint(db) === 0);
+    await checkpointer.close();
+    expect(autoCheckpoint(db)).toBe(1000);
+  });
+
+  it('reports a worker that cannot start and leaves checkpoints to the connection', async () => {
+    const { db } = open();
+    const errors: string[] = [];
+    const checkpointer = startWalCheckpointer(db, '/nonexistent/dir/db.sqlite', (message) =>
+      errors.push(message),
+    );
+    await eventually(() => errors.length > 0);
+    await checkpointer.close();
+    expect(errors[0]).toMatch(/unable to open|directory does not exist|SQLITE_CANTOPEN/i);
+    expect(autoCheckpoint(db)).toBe(1000);
+  });
+});
