@@ -13,11 +13,11 @@ const ROWS_PER_READ = 16;
 export function createPostgresEventLog(pool: Pool, schema: string): EventLog {
   const table = `"${schema.replaceAll('"', '""')}"."Event"`;
   const lastSeq = async (threadId: string): Promise<number> => {
-    const { rows } = await pool.query<{ seq: number | null }>(
-      `SELECT MAX("lastSeq") AS "seq" FROM ${table} WHERE "threadId" = $1`,
+    const { rows } = await pool.query<{ lastSeq: number }>(
+      `SELECT "lastSeq" FROM ${table} WHERE "threadId" = $1 ORDER BY "seq" DESC LIMIT 1`,
       [threadId],
     );
-    return rows[0]?.seq ?? 0;
+    return rows[0]?.lastSeq ?? 0;
   };
   return {
     lastSeq,
@@ -28,7 +28,7 @@ export function createPostgresEventLog(pool: Pool, schema: string): EventLog {
       const { rowCount } = await pool.query(
         `INSERT INTO ${table} ("threadId", "seq", "lastSeq", "runId", "type", "data")
          SELECT $1, * FROM unnest($2::int[], $3::int[], $4::text[], $5::text[], $6::text[])
-         WHERE (SELECT COALESCE(MAX("lastSeq"), 0) FROM ${table} WHERE "threadId" = $1) = $7`,
+         WHERE COALESCE((SELECT "lastSeq" FROM ${table} WHERE "threadId" = $1 ORDER BY "seq" DESC LIMIT 1), 0) = $7`,
         [
           threadId,
           rows.map((r) => r.seq),
@@ -45,11 +45,20 @@ export function createPostgresEventLog(pool: Pool, schema: string): EventLog {
     },
     async read(threadId, afterSeq, limit) {
       const out: LoggedEvent[] = [];
-      let cursor = afterSeq;
+      // Batches never overlap: the first row wanted is the last one starting at or before
+      // `afterSeq + 1`; after it, rows are paged by `seq`. Primary-key seeks only.
+      const first = await pool.query<EventBatchRow>(
+        `SELECT "seq", "lastSeq", "runId", "type" AS "types", "data" FROM ${table}
+         WHERE "threadId" = $1 AND "seq" <= $2 ORDER BY "seq" DESC LIMIT 1`,
+        [threadId, afterSeq + 1],
+      );
+      const head = first.rows[0];
+      if (head) out.push(...fromBatchRow(head, afterSeq, limit));
+      let cursor = head?.seq ?? 0;
       while (out.length < limit) {
         const { rows } = await pool.query<EventBatchRow>(
           `SELECT "seq", "lastSeq", "runId", "type" AS "types", "data" FROM ${table}
-           WHERE "threadId" = $1 AND "lastSeq" > $2 ORDER BY "lastSeq" LIMIT $3`,
+           WHERE "threadId" = $1 AND "seq" > $2 ORDER BY "seq" LIMIT $3`,
           [threadId, cursor, ROWS_PER_READ],
         );
         for (const row of rows) {
@@ -57,7 +66,7 @@ export function createPostgresEventLog(pool: Pool, schema: string): EventLog {
           if (out.length >= limit) break;
         }
         if (rows.length < ROWS_PER_READ) break;
-        cursor = rows.at(-1)!.lastSeq;
+        cursor = rows.at(-1)!.seq;
       }
       return out;
     },

@@ -4,6 +4,19 @@ import type { EventLog, LoggedEvent } from '../event-log.js';
 import type { SqliteWriteQueue } from './sqlite-write-queue.js';
 
 /**
+ * The log's reads. Batches never overlap: the last one by `seq` holds the thread's last event, and
+ * the one holding `afterSeq + 1` is the last starting at or before it. Both are primary-key seeks
+ * whatever the thread's length (a test checks their query plans).
+ */
+export const EVENT_LOG_READS = {
+  lastSeq: 'SELECT "lastSeq" FROM "Event" WHERE "threadId" = ? ORDER BY "seq" DESC LIMIT 1',
+  rowsAfter:
+    'SELECT "seq", "lastSeq", "runId", "type" AS "types", "data" FROM "Event" ' +
+    'WHERE "threadId" = $threadId AND "seq" >= COALESCE((SELECT "seq" FROM "Event" ' +
+    'WHERE "threadId" = $threadId AND "seq" <= $next ORDER BY "seq" DESC LIMIT 1), 0) ORDER BY "seq"',
+} as const;
+
+/**
  * The event log on SQLite, through the driver rather than Prisma: one row per committed batch
  * (event-batches.ts), written by a prepared statement. Appends go through the store's write queue
  * (sqlite-write-queue.ts): the appends of every run made in one turn of the event loop share one
@@ -15,17 +28,12 @@ export function createSqliteEventLog(db: Database, writes: SqliteWriteQueue): Ev
   const insert = db.prepare(
     'INSERT INTO "Event" ("threadId", "seq", "lastSeq", "runId", "type", "data") VALUES (?, ?, ?, ?, ?, ?)',
   );
-  const lastSeq = db.prepare<[string], { seq: number | null }>(
-    'SELECT MAX("lastSeq") AS "seq" FROM "Event" WHERE "threadId" = ?',
-  );
+  const lastSeq = db.prepare<[string], { lastSeq: number }>(EVENT_LOG_READS.lastSeq);
   lastSeq.safeIntegers(false);
-  const rowsAfter = db.prepare<[string, number], EventBatchRow>(
-    'SELECT "seq", "lastSeq", "runId", "type" AS "types", "data" FROM "Event" ' +
-      'WHERE "threadId" = ? AND "lastSeq" > ? ORDER BY "lastSeq"',
-  );
+  const rowsAfter = db.prepare<{ threadId: string; next: number }, EventBatchRow>(EVENT_LOG_READS.rowsAfter);
   rowsAfter.safeIntegers(false);
   const appendBatch = (threadId: string, events: readonly LoggedEvent[]): void => {
-    const expected = (lastSeq.get(threadId)?.seq ?? 0) + 1;
+    const expected = (lastSeq.get(threadId)?.lastSeq ?? 0) + 1;
     if (events[0]!.seq !== expected) throw new EventSequenceError(threadId, expected, events[0]!.seq);
     for (const row of toBatchRows(threadId, expected, events)) {
       insert.run(threadId, row.seq, row.lastSeq, row.runId, row.types, row.data);
@@ -33,14 +41,14 @@ export function createSqliteEventLog(db: Database, writes: SqliteWriteQueue): Ev
   };
 
   return {
-    lastSeq: async (threadId) => lastSeq.get(threadId)?.seq ?? 0,
+    lastSeq: async (threadId) => lastSeq.get(threadId)?.lastSeq ?? 0,
     append: async (threadId, events) => {
       if (events.length > 0) await writes.enqueue(() => appendBatch(threadId, events));
     },
     read: async (threadId, afterSeq, limit) => {
       const out: LoggedEvent[] = [];
       // Rows are read one by one and the cursor closed once `limit` events are in hand.
-      for (const row of rowsAfter.iterate(threadId, afterSeq)) {
+      for (const row of rowsAfter.iterate({ threadId, next: afterSeq + 1 })) {
         out.push(...fromBatchRow(row, afterSeq, limit - out.length));
         if (out.length >= limit) break;
       }

@@ -128,6 +128,27 @@ export function describeBridgeStoreContract(name: string, make: () => Promise<St
       expect(await store.events.lastSeq('c-3')).toBe(2500);
     });
 
+    it('reads from any sequence number across many batches of two runs, within a limit', async () => {
+      await begin(store, 'c-40', 'c-40-r1');
+      const events: { seq: number; runId: string; type: string; json: string }[] = [];
+      // 40 appends of 1 to 7 events; the run changes halfway (and so, inside one append, the row).
+      for (let batch = 0; batch < 40; batch++) {
+        const appended = Array.from({ length: (batch % 7) + 1 }, (_, i) => {
+          const seq = events.length + 1 + i;
+          return { seq, runId: seq <= 80 ? 'c-40-r1' : 'c-40-r2', type: 'CUSTOM', json: `{"seq":${seq}}` };
+        });
+        await store.events.append('c-40', appended);
+        events.push(...appended);
+      }
+      const last = events.length;
+      expect(await store.events.lastSeq('c-40')).toBe(last);
+      for (const after of [0, 1, 2, 3, 5, 6, 27, 79, 80, 81, 100, last - 1, last, last + 5]) {
+        for (const limit of [1, 4, 50, 1000]) {
+          expect(await store.events.read('c-40', after, limit)).toEqual(events.slice(after, after + limit));
+        }
+      }
+    });
+
     it('lists threads per tenant, newest first, with a cursor', async () => {
       // Distinct end times: the order must not depend on how fast the store is.
       for (const [i, id] of ['l-1', 'l-2', 'l-3'].entries()) {

@@ -1,0 +1,3 @@
+-- DropIndex
+DROP INDEX "Event_threadId_lastSeq_idx";
+
