@@ -11,6 +11,7 @@ import type { SequencedEvent } from './persist-events.js';
 import { prepareRun } from './prepare-run.js';
 import type { PriceTable } from './price-table.js';
 import type { RunMetrics } from './run-metrics.js';
+import { createTurnGate } from './turn-gate.js';
 
 /** What the run service needs. */
 export interface RunServiceDeps {
@@ -91,6 +92,8 @@ interface ActiveRun {
 export function createRunService(deps: RunServiceDeps): RunService {
   const active = new Map<string, ActiveRun>();
   const waiting = new Map<string, number>();
+  // A burst of starts is admitted one per loop turn, so the runs already streaming keep flowing.
+  const starts = createTurnGate();
   const adjustWaiting = (threadId: string, by: number) => {
     const count = (waiting.get(threadId) ?? 0) + by;
     if (count > 0) waiting.set(threadId, count);
@@ -104,6 +107,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
   return {
     async start(request) {
       const { agentId, input } = request;
+      if (!process.env.EXP_NOGATE) await starts.turn();
       // The agent's current definition: a run keeps the agent object (and version) it starts with.
       await deps.agents.refresh();
       const agent = deps.agents.get(agentId);

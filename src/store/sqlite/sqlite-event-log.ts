@@ -20,8 +20,7 @@ export const EVENT_LOG_READS = {
  * The event log on SQLite, through the driver rather than Prisma: one row per committed batch
  * (event-batches.ts), written by a prepared statement. Appends go through the store's write queue
  * (sqlite-write-queue.ts): the appends of every run made in one turn of the event loop share one
- * commit with the runs that begin or end in it, each in a savepoint of its own (a refused append
- * rolls back alone). A hundred paced runs then cost one commit per turn instead of a hundred, which
+ * commit with the runs that begin or end in it (a refused append fails alone). A hundred paced runs then cost one commit per turn instead of a hundred, which
  * is what kept the loop busy for tens of milliseconds at a time (docs/benchmarks-history.md).
  */
 export function createSqliteEventLog(db: Database, writes: SqliteWriteQueue): EventLog {
@@ -32,18 +31,25 @@ export function createSqliteEventLog(db: Database, writes: SqliteWriteQueue): Ev
   lastSeq.safeIntegers(false);
   const rowsAfter = db.prepare<{ threadId: string; next: number }, EventBatchRow>(EVENT_LOG_READS.rowsAfter);
   rowsAfter.safeIntegers(false);
+  const insertRows = db.transaction((threadId: string, rows: readonly EventBatchRow[]) => {
+    for (const row of rows) insert.run(threadId, row.seq, row.lastSeq, row.runId, row.types, row.data);
+  });
+  // Refused before anything is written; one row (the usual append) is one atomic statement, and
+  // the rare append spanning two runs gets a savepoint: a failing append never leaves half of it.
   const appendBatch = (threadId: string, events: readonly LoggedEvent[]): void => {
     const expected = (lastSeq.get(threadId)?.lastSeq ?? 0) + 1;
     if (events[0]!.seq !== expected) throw new EventSequenceError(threadId, expected, events[0]!.seq);
-    for (const row of toBatchRows(threadId, expected, events)) {
+    const rows = toBatchRows(threadId, expected, events);
+    if (rows.length === 1) {
+      const row = rows[0]!;
       insert.run(threadId, row.seq, row.lastSeq, row.runId, row.types, row.data);
-    }
+    } else insertRows(threadId, rows);
   };
 
   return {
     lastSeq: async (threadId) => lastSeq.get(threadId)?.lastSeq ?? 0,
     append: async (threadId, events) => {
-      if (events.length > 0) await writes.enqueue(() => appendBatch(threadId, events));
+      if (events.length > 0) await writes.enqueue('event', () => appendBatch(threadId, events));
     },
     read: async (threadId, afterSeq, limit) => {
       const out: LoggedEvent[] = [];

@@ -67,7 +67,7 @@ export function createSqliteRunWrites(
   };
 
   return {
-    beginRun: async (input) => ({ thread: await writes.enqueue(() => begin(input)) }),
-    finishRun: (input) => writes.enqueue(() => finish(input)),
+    beginRun: async (input) => ({ thread: await writes.enqueue('run', () => begin(input)) }),
+    finishRun: (input) => writes.enqueue('run', () => finish(input)),
   };
 }

@@ -3,18 +3,29 @@ import type { Database } from 'better-sqlite3';
 
 /**
  * Group commit for every write on SQLite's one connection: event appends, run begins and run
- * ends. The writes queued in one turn of the event loop run in one transaction, each in a
- * savepoint of its own (a refused write rolls back alone and rejects alone), and each resolves only
- * once that transaction is committed.
+ * ends. The writes queued in one turn of the event loop run in one transaction, and each resolves
+ * only once that transaction is committed. A commit is most of a small write's cost here (its
+ * pages appended to the WAL): 100 runs ending together cost 100 commits when each ended alone,
+ * and 100 paced runs a commit per event (docs/benchmarks-history.md).
  *
- * A commit is most of a small write's cost here (appending its pages to the WAL): 100 runs ending
- * together cost 100 commits when each ended alone, and 100 paced runs a commit per event. One
- * commit per turn keeps the loop free for the runs still streaming (docs/benchmarks-history.md).
+ * Two kinds of write, because streaming and bookkeeping want different things:
+ * - `event` (appends): every one queued is written at the next commit, first: a client waits for
+ *   it. Such a write must fail before it writes anything, or be atomic itself (a statement, or a
+ *   savepoint of its own), so that its failure rejects it alone.
+ * - `run` (a run's begin or end, tens of rows): each in a savepoint of its own (a failing one
+ *   rolls back alone), and at most `RUN_WRITES_BUDGET_MS` of them per commit, the rest at the next
+ *   turn: 100 runs ending together must not hold up the events of the runs still streaming.
  */
 export interface SqliteWriteQueue {
-  /** Runs `write` (synchronous statements) in the next group transaction; resolves after the commit. */
-  enqueue<T>(write: () => T): Promise<T>;
+  /** Runs `write` (synchronous statements) at the next group commit; resolves after the commit. */
+  enqueue<T>(kind: WriteKind, write: () => T): Promise<T>;
 }
+
+/** See `SqliteWriteQueue`. */
+export type WriteKind = 'event' | 'run';
+
+/** Run writes per commit, in milliseconds of writing (at least one run write per commit). */
+export const RUN_WRITES_BUDGET_MS = 2;
 
 interface Queued {
   write(): unknown;
@@ -32,39 +43,67 @@ class Failed {
  * connection: a group is never written inside someone else's open transaction.
  */
 export function createSqliteWriteQueue(db: Database, lock: Mutex): SqliteWriteQueue {
-  const commitAll = db.transaction((writes: readonly Queued[]) =>
-    writes.map((queued) => {
-      try {
-        // A savepoint per write: what it wrote is rolled back alone when it throws.
-        return inSavepoint(queued.write);
-      } catch (error) {
-        return new Failed(error ?? new Error('write failed'));
-      }
-    }),
-  );
-  const inSavepoint = db.transaction((write: () => unknown) => write());
+  let events: Queued[] = [];
+  const runs: Queued[] = [];
+  let scheduled = false;
 
-  let queue: Queued[] = [];
-  const flush = async (): Promise<void> => {
-    const writes = queue;
-    queue = [];
+  const attempt = (write: () => unknown): unknown => {
     try {
-      const results = await lock.runExclusive(() => commitAll(writes));
-      writes.forEach((queued, i) => {
-        const result = results[i];
-        if (result instanceof Failed) queued.reject(result.error);
-        else queued.resolve(result);
-      });
+      return write();
     } catch (error) {
-      for (const queued of writes) queued.reject(error);
+      return new Failed(error ?? new Error('write failed'));
     }
+  };
+  const inSavepoint = db.transaction((write: () => unknown) => write());
+  /** Run writes taken into the group being written (rejected with it if its commit fails). */
+  let taken: Queued[] = [];
+  /** Writes the queued events, then as many run writes as the budget allows; returns each result. */
+  const commitGroup = db.transaction((appends: readonly Queued[]) => {
+    const results = appends.map((queued) => attempt(queued.write));
+    const started = performance.now();
+    while (runs.length > 0 && (taken.length === 0 || performance.now() - started < RUN_WRITES_BUDGET_MS)) {
+      const queued = runs.shift()!;
+      taken.push(queued);
+      // A savepoint per run write: what it wrote is rolled back alone when it throws.
+      results.push(attempt(() => inSavepoint(queued.write)));
+    }
+    return results;
+  });
+
+  const flush = async (): Promise<void> => {
+    const group = events;
+    events = [];
+    taken = [];
+    let results: unknown[] | undefined;
+    try {
+      results = await lock.runExclusive(() => commitGroup(group));
+    } catch (error) {
+      // Nothing was committed: every write of the group fails.
+      for (const queued of [...group, ...taken]) queued.reject(error);
+    }
+    group.push(...taken);
+    scheduled = false;
+    if (events.length > 0 || runs.length > 0) schedule();
+    results?.forEach((result, i) => {
+      if (result instanceof Failed) group[i]!.reject(result.error);
+      else group[i]!.resolve(result);
+    });
+  };
+  const schedule = (): void => {
+    if (scheduled) return;
+    scheduled = true;
+    setImmediate(() => void flush());
   };
 
   return {
-    enqueue: <T>(write: () => T) =>
+    enqueue: <T>(kind: WriteKind, write: () => T) =>
       new Promise<T>((resolve, reject) => {
-        if (queue.length === 0) setImmediate(() => void flush());
-        queue.push({ write, resolve: resolve as (value: unknown) => void, reject });
+        (kind === 'event' ? events : runs).push({
+          write,
+          resolve: resolve as (value: unknown) => void,
+          reject,
+        });
+        schedule();
       }),
   };
 }
