@@ -39,9 +39,11 @@ function moreMethodLines(plan: SuitePlan): string[] {
       'bench would measure the bench, not a product, so they have no fan-out column.',
     `- **Memory (5)**: all servers run in the bench process; its RSS and V8 heap after two full collections ` +
       `(\`gc\` exposed at run time) before and while ${memory.idleSubscribers} idle SSE subscribers follow one thread ` +
-      `(nothing to send), and while ${memory.activeRuns} runs are held open: the agent emits ${memory.holdAfter} events, ` +
-      'then waits on a gate the bench opens once every run has sent `RUN_STARTED`. The delta divided by the count. ' +
-      'RSS moves in pages and the allocator keeps freed memory, so small deltas are noisy; the heap column is steadier.',
+      `(nothing to send), then while ${memory.idleSubscribers} more do, and likewise for two waves of ${memory.activeRuns} ` +
+      `runs held open: the agent emits ${memory.holdAfter} events, then waits on a gate the bench opens once every run has sent ` +
+      '`RUN_STARTED`. The delta divided by the count. A first wave fits in memory the process freed earlier (its RSS ' +
+      'delta reads near zero or below), so the RSS per subscriber or run is the second wave over the first; the heap ' +
+      'column (exact after a collection) is over both.',
     `- **Persistence (6)**: one run of ${persistence.events} events ${persistence.reps} times, then ${persistence.concurrency} ` +
       `simultaneous runs of ${persistence.concurrentEvents}, on each bridge, and on the bridge on SQLite whose event log ` +
       "is the in-memory one of the tests (`tests/fakes/in-memory-event-log.ts`, swapped into the runtime's store before " +

@@ -52,8 +52,9 @@ export interface FanoutSamples {
 
 /** Figure 5: bytes of resident memory per idle subscriber and per active run. */
 export interface MemorySamples {
-  idleSubscriber?: { count: number; rssBytes: number; heapBytes: number };
-  activeRun?: { count: number; rssBytes: number; heapBytes: number };
+  /** `rssBytes`: the second wave's RSS delta per subscriber; `firstWaveRssBytes`: the first's. */
+  idleSubscriber?: { count: number; rssBytes: number; firstWaveRssBytes?: number; heapBytes: number };
+  activeRun?: { count: number; rssBytes: number; firstWaveRssBytes?: number; heapBytes: number };
   notes: string[];
 }
 

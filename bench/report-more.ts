@@ -73,14 +73,16 @@ function fanoutTable(results: ContestantResults[], plan: SuitePlan): string {
 function memoryTable(results: ContestantResults[], plan: SuitePlan): string {
   const { header, rows } = columns(results, (r) => r.memory);
   return [
-    `### Figure 5: resident memory per idle SSE subscriber (${plan.memory.idleSubscribers} open) and per active run (${plan.memory.activeRuns} held after ${plan.memory.holdAfter} events)`,
+    `### Figure 5: resident memory per idle SSE subscriber (2 waves of ${plan.memory.idleSubscribers} open) and per active run (2 waves of ${plan.memory.activeRuns} held after ${plan.memory.holdAfter} events)`,
     '',
     'KB of the server process (RSS and V8 heap after a full collection), delta over the open connections / runs.',
     '',
     markdownTable(header, [
-      rows('idle SSE subscriber: KB RSS', (m) => kb(m.idleSubscriber?.rssBytes)),
+      rows('idle SSE subscriber: KB RSS (second wave)', (m) => kb(m.idleSubscriber?.rssBytes)),
+      rows('idle SSE subscriber: KB RSS (first wave)', (m) => kb(m.idleSubscriber?.firstWaveRssBytes)),
       rows('idle SSE subscriber: KB heap', (m) => kb(m.idleSubscriber?.heapBytes)),
-      rows('active run: KB RSS', (m) => kb(m.activeRun?.rssBytes)),
+      rows('active run: KB RSS (second wave)', (m) => kb(m.activeRun?.rssBytes)),
+      rows('active run: KB RSS (first wave)', (m) => kb(m.activeRun?.firstWaveRssBytes)),
       rows('active run: KB heap', (m) => kb(m.activeRun?.heapBytes)),
     ]),
   ].join('\n');
