@@ -32,21 +32,22 @@ export function toBatchRows(
   events: readonly LoggedEvent[],
 ): EventBatchRow[] {
   const rows: EventBatchRow[] = [];
-  let start = 0;
+  // One pass, the row's text built as it goes (no slice or array per row: this runs per append).
+  let types = '';
+  let data = '';
+  let first = firstSeq;
   for (let i = 0; i < events.length; i++) {
     const event = events[i]!;
     if (event.seq !== firstSeq + i) throw new EventSequenceError(threadId, firstSeq + i, event.seq);
+    const opens = event.seq === first;
+    types = opens ? event.type : `${types}\n${event.type}`;
+    data = opens ? event.json : `${data}\n${event.json}`;
     const next = events[i + 1];
     if (next && next.runId === event.runId) continue;
-    const slice = events.slice(start, i + 1);
-    rows.push({
-      seq: slice[0]!.seq,
-      lastSeq: event.seq,
-      runId: event.runId,
-      types: slice.map((e) => e.type).join('\n'),
-      data: slice.map((e) => e.json).join('\n'),
-    });
-    start = i + 1;
+    rows.push({ seq: first, lastSeq: event.seq, runId: event.runId, types, data });
+    types = '';
+    data = '';
+    first = event.seq + 1;
   }
   return rows;
 }
