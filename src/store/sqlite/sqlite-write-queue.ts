@@ -24,6 +24,12 @@ export interface SqliteWriteQueue {
 /** See `SqliteWriteQueue`. */
 export type WriteKind = 'event' | 'run';
 
+/**
+ * The longest an append waits for the end of the loop turn before it is committed at the end of
+ * the task that queued the next one (figure 2b: 100 paced runs whose timers fire together).
+ */
+export const MAX_APPEND_WAIT_MS = 0.5;
+
 /** Run writes per commit, in milliseconds of writing (at least one run write per commit). */
 export const RUN_WRITES_BUDGET_MS = 2;
 
@@ -45,7 +51,6 @@ class Failed {
 export function createSqliteWriteQueue(db: Database, lock: Mutex): SqliteWriteQueue {
   let events: Queued[] = [];
   const runs: Queued[] = [];
-  let scheduled = false;
 
   const attempt = (write: () => unknown): unknown => {
     try {
@@ -57,11 +62,15 @@ export function createSqliteWriteQueue(db: Database, lock: Mutex): SqliteWriteQu
   const inSavepoint = db.transaction((write: () => unknown) => write());
   /** Run writes taken into the group being written (rejected with it if its commit fails). */
   let taken: Queued[] = [];
-  /** Writes the queued events, then as many run writes as the budget allows; returns each result. */
-  const commitGroup = db.transaction((appends: readonly Queued[]) => {
+  /** Writes the queued events, then (`withRuns`) as many run writes as the budget allows. */
+  const commitGroup = db.transaction((appends: readonly Queued[], withRuns: boolean) => {
     const results = appends.map((queued) => attempt(queued.write));
     const started = performance.now();
-    while (runs.length > 0 && (taken.length === 0 || performance.now() - started < RUN_WRITES_BUDGET_MS)) {
+    while (
+      withRuns &&
+      runs.length > 0 &&
+      (taken.length === 0 || performance.now() - started < RUN_WRITES_BUDGET_MS)
+    ) {
       const queued = runs.shift()!;
       taken.push(queued);
       // A savepoint per run write: what it wrote is rolled back alone when it throws.
@@ -70,19 +79,26 @@ export function createSqliteWriteQueue(db: Database, lock: Mutex): SqliteWriteQu
     return results;
   });
 
-  const flush = async (): Promise<void> => {
+  let scheduled = false;
+  let flushing = false;
+  /** When the oldest append waiting for a commit was queued. */
+  let oldest = 0;
+  const flush = async (withRuns: boolean): Promise<void> => {
+    // One group at a time; a flush that finds one being written leaves its work to the next.
+    if (flushing || (events.length === 0 && (!withRuns || runs.length === 0))) return;
+    flushing = true;
     const group = events;
     events = [];
     taken = [];
     let results: unknown[] | undefined;
     try {
-      results = await lock.runExclusive(() => commitGroup(group));
+      results = await lock.runExclusive(() => commitGroup(group, withRuns));
     } catch (error) {
       // Nothing was committed: every write of the group fails.
       for (const queued of [...group, ...taken]) queued.reject(error);
     }
     group.push(...taken);
-    scheduled = false;
+    flushing = false;
     if (events.length > 0 || runs.length > 0) schedule();
     results?.forEach((result, i) => {
       if (result instanceof Failed) group[i]!.reject(result.error);
@@ -92,17 +108,21 @@ export function createSqliteWriteQueue(db: Database, lock: Mutex): SqliteWriteQu
   const schedule = (): void => {
     if (scheduled) return;
     scheduled = true;
-    setImmediate(() => void flush());
+    setImmediate(() => {
+      scheduled = false;
+      void flush(true);
+    });
   };
 
   return {
     enqueue: <T>(kind: WriteKind, write: () => T) =>
       new Promise<T>((resolve, reject) => {
-        (kind === 'event' ? events : runs).push({
-          write,
-          resolve: resolve as (value: unknown) => void,
-          reject,
-        });
+        const queued = { write, resolve: resolve as (value: unknown) => void, reject };
+        if (kind === 'run') runs.push(queued);
+        else if (events.push(queued) === 1) oldest = performance.now();
+        // In a long turn (many timers firing together, each emitting an event), the appends
+        // waiting longest are committed at the end of this task instead of the end of the turn.
+        else if (performance.now() - oldest >= MAX_APPEND_WAIT_MS) queueMicrotask(() => void flush(false));
         schedule();
       }),
   };
