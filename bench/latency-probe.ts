@@ -1,0 +1,112 @@
+/**
+ * Where figure 2b's latency comes from, on the bridge (SQLite) alone:
+ * `npx tsx bench/latency-probe.ts [reps] [runs]` (default 3 repetitions of 100 paced runs).
+ *
+ * Each repetition is figure 2b's batch (runs of 200 events, one every 20 ms, all started at once)
+ * and prints the latency per event split by position in the run (a run's first stamped event,
+ * its last five, the rest: starts and ends of 100 runs come in bursts), the event loop's stalls
+ * (`monitorEventLoopDelay`, and every stall over `GAP_MS`, default 10, as start+length in ms from
+ * the batch start), garbage collections, and the CPU time of each thread of the process (the
+ * main thread, libuv's pool, the WAL checkpointer). `PROFILE_OUT=file.cpuprofile` also profiles
+ * the repetitions (not the warm-up) through the inspector.
+ */
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
+import { eventsOnWire } from './event-mix.js';
+import { measure } from './figures.js';
+import { startLoadClient } from './load-driver.js';
+import { startBridgeServer } from './servers/bridge-server.js';
+import { median, quantile } from './stats.js';
+
+const REPS = Number(process.argv[2] ?? 3);
+const RUNS = Number(process.argv[3] ?? 100);
+const EVENTS = 200;
+const INTERVAL_MS = 20;
+const GAP_MS = Number(process.env.GAP_MS ?? 10);
+/** Clock ticks per second of /proc/<pid>/task/<tid>/stat (USER_HZ, 100 on Linux). */
+const TICK_MS = 10;
+
+/** CPU milliseconds of each thread of this process, by thread id (Linux). */
+function threadCpu(): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const tid of readdirSync('/proc/self/task')) {
+    const fields = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    out.set(tid, (Number(fields[11]) + Number(fields[12])) * TICK_MS);
+  }
+  return out;
+}
+
+const ms = (value: number): string => value.toFixed(1);
+const client = startLoadClient();
+const server = await startBridgeServer('sqlite');
+const session = new Session();
+try {
+  await measure(client, server.url, { events: 2000, reps: 5, concurrency: 1, timeoutMs: 60_000 });
+  const probe = await client.probeClock();
+  const profileOut = process.env.PROFILE_OUT;
+  if (profileOut) {
+    session.connect();
+    await session.post('Profiler.enable');
+    await session.post('Profiler.start');
+  }
+  for (let rep = 0; rep < REPS; rep++) {
+    const loop = monitorEventLoopDelay({ resolution: 1 });
+    const gcs: number[] = [];
+    const gc = new PerformanceObserver((list) => list.getEntries().forEach((e) => gcs.push(e.duration)));
+    gc.observe({ entryTypes: ['gc'] });
+    const stalls: string[] = [];
+    const started = performance.now();
+    let last = started;
+    const ticker = setInterval(() => {
+      const now = performance.now();
+      if (now - last > GAP_MS) stalls.push(`${(last - started).toFixed(0)}+${(now - last).toFixed(0)}`);
+      last = now;
+    }, 1);
+    const cpuBefore = threadCpu();
+    loop.enable();
+    const batch = await client.run({
+      baseUrl: server.url,
+      events: EVENTS,
+      intervalMs: INTERVAL_MS,
+      concurrency: RUNS,
+      timeoutMs: 60_000,
+      latency: probe,
+    });
+    loop.disable();
+    clearInterval(ticker);
+    gc.disconnect();
+    const good = batch.runs.filter((r) => r.ok && r.events === eventsOnWire(EVENTS));
+    const all = good.flatMap((r) => r.latenciesMs ?? []);
+    const first = good.map((r) => r.latenciesMs?.[0] ?? Number.NaN);
+    const last5 = good.flatMap((r) => r.latenciesMs?.slice(-5) ?? []);
+    const middle = good.flatMap((r) => r.latenciesMs?.slice(1, -5) ?? []);
+    const cpu = [...threadCpu()]
+      .map(
+        ([tid, total]) =>
+          [tid === String(process.pid) ? 'main' : tid, total - (cpuBefore.get(tid) ?? 0)] as const,
+      )
+      .filter(([, used]) => used > 0);
+    console.log(
+      [
+        `rep ${rep + 1}: ${all.length} samples, ${batch.runs.length - good.length} failed runs; ` +
+          `latency ms median ${ms(median(all))} p99 ${ms(quantile(all, 0.99))} p99.9 ${ms(quantile(all, 0.999))}`,
+        `  first event median ${ms(median(first))} p90 ${ms(quantile(first, 0.9))}; last five p99 ` +
+          `${ms(quantile(last5, 0.99))}; the rest median ${ms(median(middle))} p99 ${ms(quantile(middle, 0.99))}`,
+        `  loop delay ms mean ${ms(loop.mean / 1e6)} p99 ${ms(loop.percentile(99) / 1e6)} max ${ms(loop.max / 1e6)}; ` +
+          `stalls over ${GAP_MS} ms: ${stalls.join(' ') || 'none'}`,
+        `  gc: ${gcs.length}, ${ms(gcs.reduce((a, b) => a + b, 0))} ms, longest ${ms(Math.max(0, ...gcs))} ms; ` +
+          `thread CPU ms: ${cpu.map(([tid, used]) => `${tid} ${used}`).join(', ')}`,
+      ].join('\n'),
+    );
+  }
+  if (profileOut) {
+    const { profile } = await session.post('Profiler.stop');
+    writeFileSync(profileOut, JSON.stringify(profile));
+    console.log(`profile written to ${profileOut}`);
+  }
+} finally {
+  session.disconnect();
+  client.close();
+  await server.close();
+}
