@@ -16,6 +16,7 @@ import { threadStreamRoutes } from './http/thread-stream-routes.js';
 import { usageRoutes } from './http/usage-routes.js';
 import { createHttpLogger } from './observability/http-logger.js';
 import type { EventBus } from './live/event-bus.js';
+import type { LiveLimits } from './live/live-limits.js';
 import type { SubscriberRegistry } from './live/subscriber-registry.js';
 import type { InterruptService } from './runs/interrupt-service.js';
 import type { RunService } from './runs/run-service.js';
@@ -43,6 +44,8 @@ export interface AppDeps {
   version: string;
   maxBody: string;
   keepAliveMs: number;
+  /** Replay and buffer limits of SSE follow and connect (default `DEFAULT_LIVE_LIMITS`; tests shrink them). */
+  liveLimits?: Partial<LiveLimits>;
   /** Rate limiters (429 RATE_LIMITED): every request but /health, and starting runs. */
   rateLimits?: { requests?: RequestHandler | undefined; runs?: RequestHandler | undefined };
   /** The clock (default ranges of GET /usage). */

@@ -26,8 +26,9 @@ import { createRateLimits, RATE_LIMIT_WINDOW_MS } from './http/rate-limit.js';
 import type { Config } from './config.js';
 import type { EventBus } from './live/event-bus.js';
 import { createInMemoryEventBus } from './live/in-memory-event-bus.js';
+import type { LiveLimits } from './live/live-limits.js';
 import { createSubscriberRegistry, type SubscriberRegistry } from './live/subscriber-registry.js';
-import { attachWebSocketServer, type WsServerHandle } from './ws/ws-server.js';
+import { attachWebSocketServer, type WsServerDeps, type WsServerHandle } from './ws/ws-server.js';
 import { createInterruptService, type InterruptService } from './runs/interrupt-service.js';
 import { recoverOrphanedRuns } from './runs/recover-orphaned-runs.js';
 import { loadPriceTable, type PriceTable } from './runs/price-table.js';
@@ -65,16 +66,23 @@ export const VERSION = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
 ).version;
 
+/** What a bridge is built with besides its configuration; every one optional (tests and tools use them). */
+export interface BridgeRuntimeOptions {
+  env?: Record<string, string | undefined>;
+  logger?: Logger;
+  extraAgents?: Agent[];
+  /** The clock (tests move it to expire interrupts). */
+  now?: () => number;
+  /** Replay and buffer limits of SSE and `/ws` followers (tests shrink them to reach the edges). */
+  liveLimits?: Partial<LiveLimits>;
+  /** Replaces parts of `/ws` (tests inject the heartbeat's timers, tunables, authentication, resolver). */
+  ws?: Pick<WsServerDeps, 'authenticate' | 'resolveInterrupt' | 'scheduler' | 'options'>;
+}
+
 /** Opens the store, loads agents and builds the app from a configuration. */
 export async function createBridgeRuntime(
   config: Config,
-  options: {
-    env?: Record<string, string | undefined>;
-    logger?: Logger;
-    extraAgents?: Agent[];
-    /** The clock (tests move it to expire interrupts). */
-    now?: () => number;
-  } = {},
+  options: BridgeRuntimeOptions = {},
 ): Promise<BridgeRuntime> {
   const logger =
     options.logger ??
@@ -247,6 +255,7 @@ export async function createBridgeRuntime(
           version: VERSION,
           maxBody: config.BRIDGE_MAX_BODY,
           keepAliveMs: config.BRIDGE_SSE_KEEPALIVE_MS,
+          liveLimits: options.liveLimits,
           now,
           rateLimits: { requests: rateLimits.requests, runs: rateLimits.runs },
         });
@@ -271,10 +280,18 @@ export async function createBridgeRuntime(
             subscribers,
             logger,
             // Browsers cannot set headers on a WebSocket: the key may come as ?token=.
-            ...(apiKeys ? { authenticate: (req) => apiKeys(presentedKey(req, true)) } : {}),
-            resolveInterrupt: (tenantId, interruptId, status, payload) =>
-              interrupts.resolve({ tenantId, actor: tenantId, interruptId, status, payload, via: 'ws' }),
-            options: { maxConnectionsPerThread: config.BRIDGE_WS_MAX_CONNECTIONS_PER_THREAD },
+            authenticate:
+              options.ws?.authenticate ?? (apiKeys ? (req) => apiKeys(presentedKey(req, true)) : undefined),
+            resolveInterrupt:
+              options.ws?.resolveInterrupt ??
+              ((tenantId, interruptId, status, payload) =>
+                interrupts.resolve({ tenantId, actor: tenantId, interruptId, status, payload, via: 'ws' })),
+            scheduler: options.ws?.scheduler,
+            options: {
+              maxConnectionsPerThread: config.BRIDGE_WS_MAX_CONNECTIONS_PER_THREAD,
+              limits: options.liveLimits,
+              ...options.ws?.options,
+            },
           }),
     async close() {
       stopSweeper();

@@ -19,10 +19,11 @@ async function getJson<T>(path: string): Promise<T> {
 }
 
 /** Two demo runs on a thread, through the real AG-UI client. */
-async function demoThread(threadId: string): Promise<void> {
+async function demoThread(threadId: string, headers: Record<string, string> = {}): Promise<void> {
   const agent = new HttpAgent({
     url: `${bridge!.url}/agent/demo/run`,
     threadId,
+    headers,
     initialMessages: [{ id: 'u1', role: 'user', content: 'roll a die for me' }],
   });
   await agent.runAgent();
@@ -155,9 +156,11 @@ describe('connect through BridgeAgent.connectAgent()', () => {
 
 describe('connect refusals', () => {
   it('answers 404 for an unknown agent or thread and 400 for a body without threadId, before the stream', async () => {
-    bridge = await startLiveTestBridge();
-    await demoThread('t-known');
-    const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+    // Two tenants, told apart as the app tells them apart: by API key.
+    bridge = await startLiveTestBridge({ env: { BRIDGE_API_KEYS: 'mine:key-of-mine,other:key-of-other' } });
+    const mine = { authorization: 'Bearer key-of-mine' };
+    await demoThread('t-known', mine);
+    const post = (path: string, body: unknown, headers: Record<string, string> = mine) =>
       fetch(`${bridge!.url}${path}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...headers },
@@ -168,7 +171,7 @@ describe('connect refusals', () => {
       [await post('/agent/nope/connect', { threadId: 't-known' }), 404, 'AGENT_NOT_FOUND'],
       [await post('/agent/demo/connect', { threadId: 't-unknown' }), 404, 'THREAD_NOT_FOUND'],
       [
-        await post('/agent/demo/connect', { threadId: 't-known' }, { 'x-test-tenant': 'other' }),
+        await post('/agent/demo/connect', { threadId: 't-known' }, { authorization: 'Bearer key-of-other' }),
         404,
         'THREAD_NOT_FOUND',
       ],

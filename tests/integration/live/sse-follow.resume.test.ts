@@ -27,8 +27,13 @@ async function logOf(url: string, threadId: string): Promise<Logged[]> {
 }
 
 /** Starts a run of the controlled agent over HTTP; resolves with its driver and its client. */
-async function startRun(agent: ReturnType<typeof createControlledAgent>, threadId: string, runId: string) {
-  const client = openSse(`${bridge!.url}/agent/controlled/run`, input(threadId, runId));
+async function startRun(
+  agent: ReturnType<typeof createControlledAgent>,
+  threadId: string,
+  runId: string,
+  headers: Record<string, string> = {},
+) {
+  const client = openSse(`${bridge!.url}/agent/controlled/run`, input(threadId, runId), headers);
   const run = await agent.nextRun();
   return { run, client };
 }
@@ -151,14 +156,19 @@ describe('SSE follow: resume with Last-Event-ID', () => {
 describe('SSE follow: refusals', () => {
   it('answers 404 THREAD_NOT_FOUND as JSON, before any SSE header, for an unknown thread or another tenant', async () => {
     const agent = createControlledAgent();
-    bridge = await startLiveTestBridge({ extraAgents: [agent] });
-    const { run, client } = await startRun(agent, 't-mine', 'r1');
+    // Two tenants, told apart as the app tells them apart: by API key.
+    bridge = await startLiveTestBridge({
+      extraAgents: [agent],
+      env: { BRIDGE_API_KEYS: 'mine:key-of-mine,other:key-of-other' },
+    });
+    const mine = { authorization: 'Bearer key-of-mine' };
+    const { run, client } = await startRun(agent, 't-mine', 'r1', mine);
     run.complete();
     await client.ended;
 
     for (const [threadId, headers] of [
-      ['t-unknown', {}],
-      ['t-mine', { 'x-test-tenant': 'other' }],
+      ['t-unknown', mine],
+      ['t-mine', { authorization: 'Bearer key-of-other' }],
     ] as const) {
       const response = await fetch(`${bridge.url}/threads/${threadId}/events`, {
         headers: { accept: 'text/event-stream', ...headers },

@@ -7,6 +7,11 @@ import { startLiveTestBridge, type LiveTestBridge } from '../../fixtures/live-te
 import { openSse } from '../../fixtures/sse-client.js';
 import { openWs, type WsTestClient } from '../../fixtures/ws-client.js';
 
+// Two tenants, told apart as the app tells them apart: by API key.
+const KEYS = 'acme:key-of-acme,other:key-of-other';
+const ACME = { authorization: 'Bearer key-of-acme' };
+const OTHER = { authorization: 'Bearer key-of-other' };
+
 let bridge: LiveTestBridge | undefined;
 const clients: WsTestClient[] = [];
 afterEach(async () => {
@@ -68,18 +73,16 @@ describe('WebSocket messages', () => {
 
   it('answers THREAD_NOT_FOUND for a thread that does not exist or belongs to another tenant', async () => {
     const agent = createControlledAgent();
-    bridge = await startLiveTestBridge({ extraAgents: [agent] });
-    const seed = openSse(`${bridge.url}/agent/controlled/run`, {
-      threadId: 't-owned',
-      runId: 'r1',
-      messages: [],
-      tools: [],
-      context: [],
-    });
+    bridge = await startLiveTestBridge({ extraAgents: [agent], env: { BRIDGE_API_KEYS: KEYS } });
+    const seed = openSse(
+      `${bridge.url}/agent/controlled/run`,
+      { threadId: 't-owned', runId: 'r1', messages: [], tools: [], context: [] },
+      ACME,
+    );
     (await agent.nextRun()).complete();
     await seed.ended;
 
-    const stranger = await connect({ headers: { 'x-test-tenant': 'other' } });
+    const stranger = await connect({ headers: OTHER });
     for (const message of [
       { type: 'subscribe', threadId: 't-owned' },
       { type: 'stop', threadId: 't-owned' },
@@ -92,7 +95,7 @@ describe('WebSocket messages', () => {
         threadId: message.threadId,
       });
     }
-    const owner = await connect();
+    const owner = await connect({ headers: ACME });
     owner.send({ type: 'subscribe', threadId: 't-owned' });
     expect(await owner.next((f) => f.type === 'ack')).toMatchObject({
       requestType: 'subscribe',
@@ -100,16 +103,17 @@ describe('WebSocket messages', () => {
     });
   });
 
-  it('passes resolve to the injected resolver, and answers INTERRUPT_NOT_FOUND without one', async () => {
+  it('passes resolve to the injected resolver, else to the interrupt service (INTERRUPT_NOT_FOUND)', async () => {
     const calls: unknown[][] = [];
     bridge = await startLiveTestBridge({
+      env: { BRIDGE_API_KEYS: KEYS },
       resolveInterrupt: async (...args) => {
         calls.push(args);
         if (args[1] === 'int-done')
           throw new ConflictError('INTERRUPT_NOT_PENDING', 'Interrupt int-done is resolved');
       },
     });
-    const client = await connect({ headers: { 'x-test-tenant': 'acme' } });
+    const client = await connect({ headers: ACME });
     client.send({ type: 'resolve', interruptId: 'int-1', status: 'resolved', payload: { approved: true } });
     expect(await client.next((f) => f.type === 'ack')).toEqual({
       type: 'ack',
@@ -125,6 +129,7 @@ describe('WebSocket messages', () => {
     });
     await bridge.close();
 
+    // Without one the runtime's interrupt service answers: it knows no interrupt int-1.
     bridge = await startLiveTestBridge();
     const plain = await connect();
     plain.send({ type: 'resolve', interruptId: 'int-1', status: 'resolved' });
