@@ -54,7 +54,9 @@ export interface ThreadFeedOptions {
  * batch that starts past the next expected `seq` (a bus that lost something) is filled from the
  * log, which holds every published event. The sink is written one event at a time and may push
  * back; a subscriber that pushes back while more than `maxBuffered` live events wait for it is
- * dropped (it resumes by `seq`): neither the run nor other subscribers ever wait for it.
+ * dropped (it resumes by `seq`): neither the run nor other subscribers ever wait for it. While it
+ * replays from the log it is not dropped: the live events that pile up are discarded and read
+ * from the log after the replay.
  */
 export function openThreadFeed(options: ThreadFeedOptions, sink: FeedSink): ThreadFeed {
   const maxBuffered = options.maxBuffered ?? DEFAULT_LIVE_LIMITS.maxBuffered;
@@ -64,6 +66,10 @@ export function openThreadFeed(options: ThreadFeedOptions, sink: FeedSink): Thre
   let done = false;
   /** The sink pushed back and has not taken the last write yet. */
   let blocked = false;
+  /** Replaying from the log: live events queued meanwhile are only a hint (the log has them). */
+  let replaying = false;
+  /** Live events were discarded during a replay: the log is read again before the queue. */
+  let skipped = false;
   let wake: (() => void) | undefined;
   let settle!: (end: FeedEnd) => void;
   const ended = new Promise<FeedEnd>((resolve) => (settle = resolve));
@@ -79,7 +85,13 @@ export function openThreadFeed(options: ThreadFeedOptions, sink: FeedSink): Thre
   const unsubscribe = options.bus.subscribe(options.threadId, (events) => {
     if (done) return;
     queue.push(events, last);
-    if (blocked && queue.size > maxBuffered) finish({ reason: 'slow_consumer', lastSeq: last });
+    if (queue.size <= maxBuffered) wake?.();
+    else if (replaying) {
+      // A subscriber reading history at its own pace is not behind the live stream: the events
+      // waiting are in the log, and it reads them there once this replay is done.
+      queue.clear();
+      skipped = true;
+    } else if (blocked) finish({ reason: 'slow_consumer', lastSeq: last });
     else wake?.();
   });
 
@@ -87,27 +99,37 @@ export function openThreadFeed(options: ThreadFeedOptions, sink: FeedSink): Thre
     last = event.seq;
     const pending = sink.write(event);
     if (!pending) return;
-    // Behind = the transport is full *and* more than `maxBuffered` events wait; a big batch that
-    // a subscriber is taking as fast as it comes does not count.
-    if (queue.size > maxBuffered) return finish({ reason: 'slow_consumer', lastSeq: last });
+    // Behind = the transport is full *and* more than `maxBuffered` live events wait; a big batch
+    // that a subscriber is taking as fast as it comes does not count, nor does a replay.
+    if (!replaying && queue.size > maxBuffered) return finish({ reason: 'slow_consumer', lastSeq: last });
     blocked = true;
     await pending;
     blocked = false;
   };
   /** Delivers logged events after `last`, up to `until`, page by page. */
   const catchUp = async (until: number): Promise<void> => {
-    for (;;) {
-      const page = await options.log.read(options.threadId, last, pageSize);
-      for (const event of page) {
-        if (done || event.seq > until) return;
-        if (event.seq > last) await deliver(event);
+    replaying = true;
+    try {
+      for (;;) {
+        const page = await options.log.read(options.threadId, last, pageSize);
+        for (const event of page) {
+          if (done || event.seq > until) return;
+          if (event.seq > last) await deliver(event);
+        }
+        if (page.length < pageSize || done) return;
       }
-      if (page.length < pageSize || done) return;
+    } finally {
+      replaying = false;
     }
   };
   const pump = async (): Promise<void> => {
     await catchUp(Number.POSITIVE_INFINITY);
     while (!done) {
+      if (skipped) {
+        skipped = false;
+        await catchUp(Number.POSITIVE_INFINITY);
+        continue;
+      }
       const next = queue.shift(last);
       if (next) {
         if (next.seq > last + 1) await catchUp(next.seq - 1);

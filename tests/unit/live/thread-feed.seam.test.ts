@@ -141,6 +141,28 @@ describe('thread feed: slow subscribers', () => {
     other.close();
   });
 
+  it('does not drop a subscriber replaying history at its own pace while live batches pile up', async () => {
+    const { log, bus, commit } = setup();
+    const history = await commit(20, false);
+    // Writes that push back (a transport taking its time), so the replay is slow.
+    const { sink, seqs, reached } = recordingSink(
+      () => new Promise<void>((resolve) => setImmediate(resolve)),
+    );
+    const feed = openThreadFeed({ log, bus, threadId: THREAD, after: 0, maxBuffered: 5, pageSize: 4 }, sink);
+    await reached(2);
+    // A bus that redelivers recent batches to a new subscription (Redis streams with a lookback),
+    // and a run committing meanwhile: far more than maxBuffered live events during the replay.
+    bus.publish(THREAD, history);
+    for (let i = 0; i < 10; i++) await commit(1);
+    await reached(30);
+    expect(seqs).toEqual(range(1, 30));
+    await commit(3);
+    await reached(33);
+    expect(seqs).toEqual(range(1, 33));
+    feed.close();
+    expect(await feed.ended).toEqual({ reason: 'closed' });
+  });
+
   it('does not drop a subscriber for a batch larger than maxBuffered that it takes without pushing back', async () => {
     const { log, bus, commit } = setup();
     const { sink, seqs, reached } = recordingSink();
