@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunAgentInput } from '@ag-ui/core';
 import { createThreadSnapshot } from '../../../src/protocol/thread-snapshot.js';
 import type { BridgeStore } from '../../../src/store/bridge-store.js';
+import type { NewInterrupt } from '../../../src/store/interrupt-store.js';
 import type { FinishRunInput } from '../../../src/store/thread-store.js';
 
 /** A store under test and how to dispose of it. */
@@ -18,6 +19,21 @@ const input = (threadId: string, runId: string): RunAgentInput => ({
   context: [],
 });
 const at = new Date('2026-11-21T10:00:00.000Z');
+
+/** A plain approval interrupt with no tool call, as a run ending interrupted records it. */
+function approval(id: string, extra: Partial<NewInterrupt> = {}): NewInterrupt {
+  return {
+    id,
+    reason: 'tool_approval',
+    message: 'ok?',
+    toolCallId: null,
+    toolName: null,
+    args: null,
+    responseSchema: null,
+    expiresAt: null,
+    ...extra,
+  };
+}
 
 function finish(threadId: string, runId: string, extra: Partial<FinishRunInput> = {}): FinishRunInput {
   return {
@@ -185,16 +201,7 @@ export function describeBridgeStoreContract(name: string, make: () => Promise<St
               responseSchema: { type: 'object' },
               expiresAt: new Date(at.getTime() + 1000),
             },
-            {
-              id: 'i-2',
-              reason: 'tool_approval',
-              message: 'ok?',
-              toolCallId: null,
-              toolName: null,
-              args: null,
-              responseSchema: null,
-              expiresAt: null,
-            },
+            approval('i-2'),
           ],
         }),
       );
@@ -237,18 +244,7 @@ export function describeBridgeStoreContract(name: string, make: () => Promise<St
       const expiresAt = new Date(at.getTime() + 60_000);
       await store.threads.finishRun(
         finish('c-5', 'c-5-r1', {
-          interrupts: [
-            {
-              id: 'e-1',
-              reason: 'tool_approval',
-              message: null,
-              toolCallId: null,
-              toolName: null,
-              args: null,
-              responseSchema: null,
-              expiresAt,
-            },
-          ],
+          interrupts: [approval('e-1', { message: null, expiresAt })],
         }),
       );
       expect(await store.interrupts.expireDue(new Date(at.getTime() + 30_000))).toBe(0);
@@ -293,16 +289,7 @@ export function describeBridgeStoreContract(name: string, make: () => Promise<St
     it('rolls back a failing run end alone when run ends and appends of several threads arrive together', async () => {
       for (const id of ['f-1', 'f-2', 'f-3']) await begin(store, id, `${id}-r`);
       const message = (id: string) => ({ id: `${id}-m`, role: 'assistant' as const, content: `from ${id}` });
-      const interrupt = {
-        id: 'f-dup',
-        reason: 'tool_approval',
-        message: 'ok?',
-        toolCallId: null,
-        toolName: null,
-        args: null,
-        responseSchema: null,
-        expiresAt: null,
-      };
+      const interrupt = approval('f-dup');
       const results = await Promise.allSettled([
         store.threads.finishRun(finish('f-1', 'f-1-r', { messages: [message('f-1')] })),
         // The same interrupt id twice: its second insert fails after its message was written.
@@ -326,16 +313,7 @@ export function describeBridgeStoreContract(name: string, make: () => Promise<St
 
     it('keeps events appended while another transaction is open and then rolled back', async () => {
       await begin(store, 'c-9', 'c-9-r1');
-      const pending = {
-        id: 'i-9',
-        reason: 'tool_approval',
-        message: 'ok?',
-        toolCallId: null,
-        toolName: null,
-        args: null,
-        responseSchema: null,
-        expiresAt: null,
-      };
+      const pending = approval('i-9');
       await store.threads.finishRun(
         finish('c-9', 'c-9-r1', {
           status: 'interrupted',
