@@ -1,5 +1,7 @@
 import { defer, from, Observable } from 'rxjs';
-import { runGate, type RunShape } from './run-shape.js';
+import type { BaseEvent, RunAgentInput } from '@ag-ui/core';
+import { scriptedAguiEvents } from './event-mix.js';
+import { preciseNow, requestedShape, runGate, type RunShape } from './run-shape.js';
 
 /**
  * Emits `items()` as a run of `shape` asks: one synchronous burst, or one item every
@@ -40,4 +42,23 @@ export function shapedEvents<T>(items: () => Iterable<T>, shape: RunShape): Obse
       clearTimeout(timer);
     };
   });
+}
+
+/**
+ * A run of the mix as a server that builds AG-UI events itself streams it (the Express server,
+ * CopilotKit's agent): shaped, and stamped, as the input's `forwardedProps` ask.
+ */
+export function scriptedAguiRun(input: RunAgentInput): Observable<BaseEvent> {
+  const shape = requestedShape(input.forwardedProps);
+  return shapedEvents(
+    () =>
+      scriptedAguiEvents({
+        events: shape.events,
+        threadId: input.threadId,
+        runId: input.runId,
+        now: Date.now,
+        ...(shape.stamp ? { stamp: preciseNow } : {}),
+      }),
+    shape,
+  );
 }

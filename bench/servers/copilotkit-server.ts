@@ -3,9 +3,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Observable } from 'rxjs';
 import type { BaseEvent, RunAgentInput } from '@ag-ui/core';
-import { scriptedAguiEvents } from '../event-mix.js';
-import { preciseNow, requestedShape } from '../run-shape.js';
-import { shapedEvents } from '../shaped-events.js';
+import { scriptedAguiRun } from '../shaped-events.js';
 import { closeServer, listenOnLoopback, type Contestant, type ServerUnderTest } from './server-under-test.js';
 
 /**
@@ -50,19 +48,7 @@ function benchAgentClass(AbstractAgent: CopilotKitModules['AbstractAgent']): new
     }
 
     run(input: RunAgentInput): Observable<BaseEvent> {
-      const shape = requestedShape(input.forwardedProps);
-      const stamp = shape.stamp ? { stamp: preciseNow } : {};
-      return shapedEvents(
-        () =>
-          scriptedAguiEvents({
-            events: shape.events,
-            threadId: input.threadId,
-            runId: input.runId,
-            now: Date.now,
-            ...stamp,
-          }),
-        shape,
-      );
+      return scriptedAguiRun(input);
     }
   };
 }

@@ -2,9 +2,7 @@ import { createServer } from 'node:http';
 import express from 'express';
 import { EventEncoder } from '@ag-ui/encoder';
 import type { RunAgentInput } from '@ag-ui/core';
-import { scriptedAguiEvents } from '../event-mix.js';
-import { preciseNow, requestedShape } from '../run-shape.js';
-import { shapedEvents } from '../shaped-events.js';
+import { scriptedAguiRun } from '../shaped-events.js';
 import { closeServer, listenOnLoopback, type Contestant, type ServerUnderTest } from './server-under-test.js';
 
 /**
@@ -23,18 +21,7 @@ export async function startExpressServer(): Promise<ServerUnderTest> {
       'Cache-Control': 'no-cache',
       Connection: 'keep-alive',
     });
-    const shape = requestedShape(input.forwardedProps);
-    const events$ = shapedEvents(
-      () =>
-        scriptedAguiEvents({
-          events: shape.events,
-          threadId: input.threadId,
-          runId: input.runId,
-          now: Date.now,
-          ...(shape.stamp ? { stamp: preciseNow } : {}),
-        }),
-      shape,
-    );
+    const events$ = scriptedAguiRun(input);
     const subscription = events$.subscribe({
       next: (event) => res.write(encoder.encodeSSE(event)),
       complete: () => res.end(),

@@ -1,4 +1,11 @@
 /** The API shapes the console reads (docs: /work/shared/contract.md; fields read loosely). */
+import type { AdminAgentSummary } from '../../src/agents/agent-admin.js';
+import type { UsageGroup, UsageTotals } from '../../src/store/usage-store.js';
+
+// `GET /usage` groups and totals are the server's own types (src/store/usage-store.ts imports nothing).
+export type { UsageGroup, UsageTotals };
+// `GET /admin/agents` items are the server's own type.
+export type { AdminAgentSummary };
 
 /** An interrupt of `GET /interrupts?status=pending`. */
 export interface InterruptView {
@@ -69,22 +76,10 @@ export interface MessageView {
   error?: string;
 }
 
-/** A group of `GET /usage`. */
-export interface UsageGroup {
-  key: string;
-  inputTokens: number;
-  outputTokens: number;
-  cachedTokens: number;
-  reasoningTokens: number;
-  totalTokens: number;
-  costUsd: number | null;
-  calls: number;
-}
-
 /** `GET /usage`. */
 export interface UsageReport {
   groups: UsageGroup[];
-  totals: Omit<UsageGroup, 'key'>;
+  totals: UsageTotals;
 }
 
 /** A tool of an agent definition (docs/agents.md). */
@@ -111,19 +106,6 @@ export interface DefinitionIssue {
   path: string;
   message: string;
   code?: string;
-}
-
-/** One agent of `GET /admin/agents`. */
-export interface AdminAgentSummary {
-  id: string;
-  name: string;
-  description: string;
-  source: 'builtin' | 'yaml' | 'database';
-  version: number | null;
-  overridden: boolean;
-  extends: string | null;
-  editable: boolean;
-  problems?: DefinitionIssue[];
 }
 
 /** `GET /admin/agents/:id`. */

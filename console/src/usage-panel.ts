@@ -2,7 +2,7 @@ import { ApiError, type Api } from './api-client.js';
 import { byTestId, h } from './dom.js';
 import { formatCost, formatCount } from './format.js';
 import { poll } from './poller.js';
-import type { UsageGroup, UsageReport } from './types.js';
+import type { UsageReport, UsageTotals } from './types.js';
 
 const GROUPS = ['agent', 'model', 'thread', 'run', 'day'] as const;
 const RANGES: Record<string, number | null> = {
@@ -66,7 +66,7 @@ export function startUsagePanel(api: Api, options: { intervalMs: number }): void
 }
 
 function renderUsage(groupBy: string, report: UsageReport): HTMLElement {
-  const row = (key: string, g: Omit<UsageGroup, 'key'>, testid: string, cell: 'td' | 'th' = 'td') =>
+  const row = (key: string, g: UsageTotals, testid: string, cell: 'td' | 'th' = 'td') =>
     h(
       'tr',
       { testid },

@@ -2,7 +2,8 @@ import type { Message, RunFinishedOutcome, TokenUsage } from '@ag-ui/core';
 import { parseThreadSnapshot } from '../../protocol/thread-snapshot.js';
 import type { RunRecord, RunStatus, ThreadRecord, ThreadStatus } from '../thread-store.js';
 
-interface ThreadRow {
+/** A thread row as Prisma returns it (the driver's SQLite reads have the dates as text). */
+export interface ThreadRow {
   id: string;
   tenantId: string;
   agentId: string;

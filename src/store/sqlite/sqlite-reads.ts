@@ -1,21 +1,14 @@
 import type { Database } from 'better-sqlite3';
 import type { AgentDefinitionStore } from '../agent-definition-store.js';
-import { toMessage, toThreadRecord } from '../prisma/records.js';
+import { toMessage, toThreadRecord, type ThreadRow } from '../prisma/records.js';
 import type { ThreadRecord, ThreadStore } from '../thread-store.js';
 
-interface ThreadRow {
-  id: string;
-  tenantId: string;
-  agentId: string;
-  status: string;
-  snapshot: string;
-  createdAt: string;
-  updatedAt: string;
-}
+/** The row as the driver reads it: SQLite keeps Prisma's DateTime columns as ISO 8601 text. */
+type SqliteThreadRow = Omit<ThreadRow, 'createdAt' | 'updatedAt'> & { createdAt: string; updatedAt: string };
 
 /** A synchronous thread lookup (usable inside the driver's transactions). */
 export function prepareThreadRead(db: Database): (threadId: string) => ThreadRecord | null {
-  const thread = db.prepare<[string], ThreadRow>(
+  const thread = db.prepare<[string], SqliteThreadRow>(
     'SELECT "id", "tenantId", "agentId", "status", "snapshot", "createdAt", "updatedAt" FROM "Thread" WHERE "id" = ?',
   );
   return (threadId) => {

@@ -5,6 +5,7 @@ import {
   runUntilApproval,
   startLlmBridge,
   type LlmBridge,
+  settledThread,
 } from '../../fixtures/llm-bridge.js';
 import { openSse } from '../../fixtures/sse-client.js';
 import { openWs } from '../../fixtures/ws-client.js';
@@ -25,15 +26,6 @@ async function scrape(): Promise<string> {
 function sample(text: string, line: string): number {
   const found = text.split('\n').find((l) => l.startsWith(`${line} `));
   return found === undefined ? 0 : Number(found.slice(line.length + 1));
-}
-
-async function settled(threadId: string, runs: number) {
-  await expect
-    .poll(async () => {
-      const t = await getJson(`${env.bridge.url}/threads/${threadId}`);
-      return t.runs.length === runs && t.status !== 'running' ? t.status : 'waiting';
-    })
-    .not.toBe('waiting');
 }
 
 describe('GET /metrics after scripted runs', () => {
@@ -90,7 +82,7 @@ describe('GET /metrics after scripted runs', () => {
       body: JSON.stringify({ status: 'cancelled' }),
     });
     expect(res.status).toBe(202);
-    await settled('approve-1', 2);
+    await settledThread(env, 'approve-1', 2);
     text = await scrape();
     expect(sample(text, 'bridge_interrupts_resolved_total{outcome="cancelled"}')).toBe(1);
     expect(sample(text, 'bridge_interrupts_pending')).toBe(0);

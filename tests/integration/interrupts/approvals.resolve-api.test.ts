@@ -5,6 +5,7 @@ import {
   postRun,
   startLlmBridge,
   type LlmBridge,
+  settledThread,
 } from '../../fixtures/llm-bridge.js';
 
 let env: LlmBridge;
@@ -20,16 +21,6 @@ function resolve(id: string, body: unknown) {
   });
 }
 
-async function settled(threadId: string, runs: number) {
-  await expect
-    .poll(async () => {
-      const t = await getJson(`${env.bridge.url}/threads/${threadId}`);
-      return t.runs.length === runs && t.status !== 'running' ? t.status : 'waiting';
-    })
-    .not.toBe('waiting');
-  return getJson(`${env.bridge.url}/threads/${threadId}`);
-}
-
 describe('approval resolved through POST /interrupts/:id/resolve', () => {
   it('answers 202 and continues the thread itself; its events land in the thread log', async () => {
     env = await startLlmBridge();
@@ -41,7 +32,7 @@ describe('approval resolved through POST /interrupts/:id/resolve', () => {
     expect(body.interrupt).toMatchObject({ id: interruptId, status: 'approved', resolvedVia: 'api' });
     expect(body.continuationRunId).toEqual(expect.any(String));
 
-    const thread = await settled('api-1', 2);
+    const thread = await settledThread(env, 'api-1', 2);
     expect(thread.status).toBe('idle');
     expect(thread.runs[1]).toMatchObject({ runId: body.continuationRunId, status: 'success' });
     expect(env.webhook.calls).toHaveLength(1);
@@ -90,7 +81,7 @@ describe('approval resolved through POST /interrupts/:id/resolve', () => {
 
     env.llm.push({ text: ['ok'] });
     expect((await resolve(interruptId, { status: 'cancelled' })).status).toBe(202);
-    await settled('api-2', 2);
+    await settledThread(env, 'api-2', 2);
     const again = await resolve(interruptId, { status: 'resolved', payload: { approved: true } });
     expect(again.status).toBe(409);
     expect(((await again.json()) as any).error.code).toBe('INTERRUPT_NOT_PENDING');
@@ -138,7 +129,7 @@ describe('approval resolved through POST /interrupts/:id/resolve', () => {
       answers.filter((a) => a.status === 409).map(async (a) => ((await a.json()) as any).error.code),
     );
     expect(new Set(codes)).toEqual(new Set(['INTERRUPT_NOT_PENDING']));
-    await settled('api-3', 2);
+    await settledThread(env, 'api-3', 2);
     expect(env.webhook.calls).toHaveLength(1);
   });
 });

@@ -2,7 +2,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { BaseEvent, Interrupt, Message } from '@ag-ui/core';
 import type { ScriptedReply } from '../../fakes/scripted-llm-server.js';
 import type { ToolWebhookCall } from '../../fakes/tool-webhook-server.js';
-import { agentClient, getJson, startLlmBridge, type LlmBridge } from '../../fixtures/llm-bridge.js';
+import {
+  agentClient,
+  getJson,
+  startLlmBridge,
+  type LlmBridge,
+  settledThread,
+} from '../../fixtures/llm-bridge.js';
 import { lastOfType, verifyAgui } from '../../fixtures/run-agent-verified.js';
 
 /** A RUN_FINISHED event as these tests read it. */
@@ -98,17 +104,6 @@ async function runAndPause(threadId: string, point: PausePoint) {
   release.resolve();
   const events = await running;
   return { ...client, asked, events, interruptId: client.agent.pendingInterrupts[0]!.id };
-}
-
-/** Waits until the thread has `runs` runs and none is running. */
-async function settled(threadId: string, runs: number) {
-  await expect
-    .poll(async () => {
-      const t = await getJson(`${env.bridge.url}/threads/${threadId}`);
-      return t.runs.length === runs && t.status !== 'running' ? t.status : 'waiting';
-    })
-    .not.toBe('waiting');
-  return getJson(`${env.bridge.url}/threads/${threadId}`);
 }
 
 /** The events of the thread's log after the first run's terminal event (a continuation's stream). */
@@ -211,7 +206,7 @@ describe.each<PausePoint>(['while tool A runs', 'while the second LLM call strea
         status: 202,
         body: { interrupt: { status: 'approved' }, continuationRunId: expect.any(String) },
       });
-      await settled('pause-api', 2);
+      await settledThread(env, 'pause-api', 2);
       const events = await continuationEvents('pause-api');
       expect(events[0]).toMatchObject({ type: 'RUN_STARTED', runId: resolved.body.continuationRunId });
       await expectSameAsUnpaused('pause-api', reference);
