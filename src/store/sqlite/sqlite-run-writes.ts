@@ -10,6 +10,32 @@ export function toSqliteValue(value: SqlValue): string | number | null {
 }
 
 /**
+ * `toSqliteValue` for the values of one run write: its rows share one date, converted once.
+ */
+function sqliteValues(): (value: SqlValue) => string | number | null {
+  let date: Date | undefined;
+  let text = '';
+  return (value) => {
+    if (!(value instanceof Date)) return value;
+    if (value !== date) {
+      date = value;
+      text = toSqliteValue(value) as string;
+    }
+    return text;
+  };
+}
+
+/** The most rows one INSERT statement writes (14 columns at most: far below SQLite's 32766 variables). */
+const MAX_ROWS_PER_INSERT = 64;
+
+/** The rows of the next INSERT: the largest power of two up to `MAX_ROWS_PER_INSERT` and `left`. */
+function chunkSize(left: number): number {
+  let rows = MAX_ROWS_PER_INSERT;
+  while (rows > left) rows >>= 1;
+  return rows;
+}
+
+/**
  * A run's begin and end on SQLite, through the driver: each is a set of prepared statements run
  * atomically in a savepoint of the store's group transaction (sqlite-write-queue.ts), committed
  * with whatever else was written in the same turn of the event loop (Prisma's interactive
@@ -35,18 +61,30 @@ export function createSqliteRunWrites(
   );
   // Prisma's adapter turns safe integers on for the connection: sequence numbers fit a number.
   lastMessageSeq.safeIntegers(false);
+  const insert = (write: Extract<RunWrite, { kind: 'insert' }>, rows: number): Statement => {
+    const row = `(${write.columns.map(() => '?').join(', ')})`;
+    const columns = write.columns.map((c) => `"${c}"`).join(', ');
+    return prepare(
+      `INSERT INTO "${write.table}" (${columns}) VALUES ${Array(rows).fill(row).join(', ')} ${write.onConflict ?? ''}`,
+    );
+  };
   const execute = (writes: RunWrite[]): void => {
+    const value = sqliteValues();
     for (const write of writes) {
       if (write.kind === 'statement') {
-        prepare(write.sql).run(...write.params.map(toSqliteValue));
+        prepare(write.sql).run(write.params.map(value));
         continue;
       }
-      const columns = write.columns.map((c) => `"${c}"`).join(', ');
-      const placeholders = write.columns.map(() => '?').join(', ');
-      const insert = prepare(
-        `INSERT INTO "${write.table}" (${columns}) VALUES (${placeholders}) ${write.onConflict ?? ''}`,
-      );
-      for (const row of write.rows) insert.run(...row.map(toSqliteValue));
+      // Multi-row statements: a run's end writes hundreds of rows, and a statement per row costs
+      // about twice as much per row (docs/benchmarks-history.md). Chunks of a power of two rows
+      // keep the prepared statements few.
+      for (let start = 0; start < write.rows.length;) {
+        const rows = chunkSize(write.rows.length - start);
+        const params: (string | number | null)[] = [];
+        for (let i = start; i < start + rows; i++) for (const v of write.rows[i]!) params.push(value(v));
+        insert(write, rows).run(params);
+        start += rows;
+      }
     }
   };
 

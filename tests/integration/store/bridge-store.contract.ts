@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunAgentInput } from '@ag-ui/core';
+import type { Message, RunAgentInput } from '@ag-ui/core';
 import { createThreadSnapshot } from '../../../src/protocol/thread-snapshot.js';
 import type { BridgeStore } from '../../../src/store/bridge-store.js';
 import type { NewInterrupt } from '../../../src/store/interrupt-store.js';
@@ -120,6 +120,53 @@ export function describeBridgeStoreContract(name: string, make: () => Promise<St
         usage: [{ totalTokens: 3 }],
       });
       expect((await store.threads.get('c-2'))?.snapshot).toEqual(createThreadSnapshot({ n: 1 }));
+    });
+
+    it('stores a long run end whole: every message in order, known ids replaced in place', async () => {
+      const known = (i: number, content = `known ${i}`): Message => ({ id: `k${i}`, role: 'user', content });
+      await store.threads.beginRun({
+        threadId: 'c-long',
+        runId: 'c-long-r1',
+        tenantId: 'default',
+        agentId: 'agent',
+        input: input('c-long', 'c-long-r1'),
+        startedAt: at,
+        messages: [known(0), known(1), known(2)],
+      });
+      // 101 new messages (not a multiple of any statement's row count) with the known ids in
+      // between, so the replaced rows fall in the middle of the statements that write the new ones.
+      const produced: Message[] = Array.from({ length: 101 }, (_, i) => ({
+        id: `n${i}`,
+        role: 'assistant',
+        content: `new ${i}`,
+      }));
+      produced.splice(40, 0, known(1, 'known 1, edited'));
+      produced.splice(90, 0, known(2, 'known 2, edited'));
+      await store.threads.finishRun(
+        finish('c-long', 'c-long-r1', {
+          messages: produced,
+          toolCalls: Array.from({ length: 70 }, (_, i) => ({
+            toolCallId: `tc${i}`,
+            name: 'lookup',
+            kind: 'backend' as const,
+            status: 'EXECUTED' as const,
+          })),
+        }),
+      );
+      const stored = await store.threads.messages('c-long');
+      expect(stored.map((m) => m.id)).toEqual([
+        'k0',
+        'k1',
+        'k2',
+        ...Array.from({ length: 101 }, (_, i) => `n${i}`),
+      ]);
+      expect(stored[1]).toEqual({ id: 'k1', role: 'user', content: 'known 1, edited' });
+      expect(stored[2]).toEqual({ id: 'k2', role: 'user', content: 'known 2, edited' });
+      expect(stored[103]).toEqual({ id: 'n100', role: 'assistant', content: 'new 100' });
+      const calls = Array.from({ length: 71 }, (_, i) => `tc${i}`);
+      const issued = await store.interrupts.issuedToolCalls('c-long', calls);
+      expect(issued.sort()).toEqual(calls.slice(0, 70).sort());
+      expect((await store.threads.runs('c-long'))[0]).toMatchObject({ status: 'success' });
     });
 
     it('logs events in batches, reads them after a sequence number, and refuses a duplicate seq atomically', async () => {
