@@ -4,6 +4,7 @@
  * the others are profiled through the inspector, so start-up and migrations stay out of the
  * profile, which goes to `PROFILE_OUT` (default ./runs.cpuprofile; open it in Chrome DevTools).
  * Each run also prints its CPU time (client included), steadier than wall time on a busy machine.
+ * `CONCURRENCY=100` starts that many runs together in each repetition (figure 3's batch).
  */
 import { execFileSync } from 'node:child_process';
 import http from 'node:http';
@@ -19,6 +20,9 @@ import { BENCH_AGENT_ID, createScriptedAgent } from './scripted-agent.js';
 
 const EVENTS_PER_RUN = Number(process.argv[2] ?? 5000);
 const RUNS = Number(process.argv[3] ?? 5);
+/** Runs started together in each repetition (env, default 1): figure 3's batch is 100 of 200 events. */
+const CONCURRENCY = Number(process.env.CONCURRENCY ?? 1);
+const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
 
 const dir = mkdtempSync(path.join(tmpdir(), 'profile-'));
 const url = `file:${path.join(dir, 'p.db')}`;
@@ -26,10 +30,13 @@ execFileSync('npx', ['prisma', 'migrate', 'deploy'], {
   env: { ...process.env, DATABASE_URL: url },
   stdio: 'ignore',
 });
-const runtime = await createBridgeRuntime(loadConfig({ DATABASE_URL: url }), {
-  logger: pino({ level: 'silent' }),
-  extraAgents: [createScriptedAgent()],
-});
+const runtime = await createBridgeRuntime(
+  loadConfig({ DATABASE_URL: url, BRIDGE_RATE_LIMIT_PER_MINUTE: '0', BRIDGE_RUN_RATE_LIMIT_PER_MINUTE: '0' }),
+  {
+    logger: pino({ level: 'silent' }),
+    extraAgents: [createScriptedAgent()],
+  },
+);
 const server = runtime.app.listen(0, '127.0.0.1');
 await new Promise((r) => server.once('listening', r));
 const { port } = server.address() as { port: number };
@@ -43,23 +50,27 @@ for (let run = 0; run < RUNS; run++) {
   const started = performance.now();
   const cpu0 = process.cpuUsage();
   // The suite's own scripted agent and event mix (bench/event-mix.ts), as one burst.
-  const body = runInput({ events: EVENTS_PER_RUN, intervalMs: 0 });
-  const frames = await new Promise<number>((resolve, reject) => {
-    const req = http.request({
-      port,
-      host: '127.0.0.1',
-      path: `/agent/${BENCH_AGENT_ID}/run`,
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
+  const runOnce = (): Promise<number> =>
+    new Promise<number>((resolve, reject) => {
+      const body = runInput({ events: EVENTS_PER_RUN, intervalMs: 0 });
+      const req = http.request({
+        port,
+        host: '127.0.0.1',
+        path: `/agent/${BENCH_AGENT_ID}/run`,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        agent,
+      });
+      req.on('response', (res) => {
+        let count = 0;
+        res.on('data', (chunk: Buffer) => (count += chunk.toString().split('\n\n').length - 1));
+        res.on('end', () => resolve(count));
+      });
+      req.on('error', reject);
+      req.end(body);
     });
-    req.on('response', (res) => {
-      let count = 0;
-      res.on('data', (chunk: Buffer) => (count += chunk.toString().split('\n\n').length - 1));
-      res.on('end', () => resolve(count));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
+  const counts = await Promise.all(Array.from({ length: CONCURRENCY }, runOnce));
+  const frames = counts.reduce((sum, n) => sum + n, 0);
   const ms = performance.now() - started;
   const c = process.cpuUsage(cpu0);
   const cpuMs = (c.user + c.system) / 1000;
@@ -70,5 +81,6 @@ for (let run = 0; run < RUNS; run++) {
 }
 const { profile } = await session.post('Profiler.stop');
 writeFileSync(process.env.PROFILE_OUT ?? 'runs.cpuprofile', JSON.stringify(profile));
+agent.destroy();
 await runtime.close();
 server.close();

@@ -3,6 +3,7 @@ import {
   type AssistantMessage,
   type BaseEvent,
   type Message,
+  type ToolCall,
   type ToolMessage,
 } from '@ag-ui/core';
 
@@ -29,7 +30,8 @@ export function createMessageAccumulator(
 ): MessageAccumulator {
   const produced: Message[] = [];
   const byId = new Map<string, Message>();
-  const callOwner = new Map<string, AssistantMessage>();
+  // Each call by its id, as held in its owner's `toolCalls`: argument deltas append in place.
+  const calls = new Map<string, ToolCall>();
   const callOrder: string[] = [];
   const answered = new Set<string>();
 
@@ -86,18 +88,19 @@ export function createMessageAccumulator(
         case EventType.TOOL_CALL_START: {
           const toolCallId = e.toolCallId as string;
           const owner = assistantFor(toolCallId, e.parentMessageId);
-          owner.toolCalls = owner.toolCalls ?? [];
-          owner.toolCalls.push({
+          const call: ToolCall = {
             id: toolCallId,
             type: 'function',
             function: { name: e.toolCallName as string, arguments: '' },
-          });
-          callOwner.set(toolCallId, owner);
+          };
+          owner.toolCalls = owner.toolCalls ?? [];
+          owner.toolCalls.push(call);
+          calls.set(toolCallId, call);
           callOrder.push(toolCallId);
           return;
         }
         case EventType.TOOL_CALL_ARGS: {
-          const call = callOwner.get(e.toolCallId as string)?.toolCalls?.find((c) => c.id === e.toolCallId);
+          const call = calls.get(e.toolCallId as string);
           if (call) call.function.arguments += e.delta;
           return;
         }
@@ -120,7 +123,7 @@ export function createMessageAccumulator(
     messages: () => produced,
     toolCalls: () =>
       callOrder.map((toolCallId) => {
-        const call = callOwner.get(toolCallId)?.toolCalls?.find((c) => c.id === toolCallId);
+        const call = calls.get(toolCallId);
         return { toolCallId, name: call?.function.name ?? '', args: call?.function.arguments ?? '' };
       }),
     answered: () => answered,

@@ -64,8 +64,10 @@ function runMapping(
   // Teardown is collected here; `add` after `unsubscribe` tears down at once, which covers an agent
   // or a cancel signal that ends the run synchronously while being subscribed.
   const subscriptions = new Subscription();
+  // Every event is a literal built here for this call: stamped in place, not copied.
   const emit = (event: Record<string, unknown> & { type: EventType }): void => {
-    subscriber.next({ ...event, timestamp: now() } as BaseEvent);
+    event.timestamp = now();
+    subscriber.next(event as BaseEvent);
   };
   const closeOpen = (): void => {
     closeText(state, emit);

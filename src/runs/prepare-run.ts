@@ -168,7 +168,7 @@ export async function prepareRun(
       },
     }),
     finalize(() => {
-      abort.abort();
+      abort.abort(RUN_CLOSED);
       metrics.runClosed(agent.id);
       free();
     }),
@@ -181,6 +181,13 @@ export async function prepareRun(
   const pause = () => void (pauseRequested = true);
   return { threadId, runId, events$, cancel, pause };
 }
+
+/**
+ * Why a run's signal aborts when its pipeline closes. One shared reason: \`abort()\` without one
+ * builds a DOMException with a stack trace for every run (about 70 us each in a profile of 100
+ * simultaneous runs), and nothing reads the reason.
+ */
+const RUN_CLOSED = new DOMException('The run closed', 'AbortError');
 
 /** An input state counts when present and not an empty object (clients send `{}` by default). */
 function hasState(state: unknown): boolean {
