@@ -32,21 +32,27 @@ export function toBatchRows(
   events: readonly LoggedEvent[],
 ): EventBatchRow[] {
   const rows: EventBatchRow[] = [];
-  // One pass, the row's text built as it goes (no slice or array per row: this runs per append).
-  let types = '';
-  let data = '';
+  // One pass; a row's text is joined once (building it by concatenation left a string node per
+  // event for the driver to flatten: garbage per event on the hot path).
+  let types: string[] = [];
+  let data: string[] = [];
   let first = firstSeq;
   for (let i = 0; i < events.length; i++) {
     const event = events[i]!;
     if (event.seq !== firstSeq + i) throw new EventSequenceError(threadId, firstSeq + i, event.seq);
-    const opens = event.seq === first;
-    types = opens ? event.type : `${types}\n${event.type}`;
-    data = opens ? event.json : `${data}\n${event.json}`;
+    types.push(event.type);
+    data.push(event.json);
     const next = events[i + 1];
     if (next && next.runId === event.runId) continue;
-    rows.push({ seq: first, lastSeq: event.seq, runId: event.runId, types, data });
-    types = '';
-    data = '';
+    rows.push({
+      seq: first,
+      lastSeq: event.seq,
+      runId: event.runId,
+      types: types.join('\n'),
+      data: data.join('\n'),
+    });
+    types = [];
+    data = [];
     first = event.seq + 1;
   }
   return rows;

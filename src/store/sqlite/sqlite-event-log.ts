@@ -27,6 +27,9 @@ export function createSqliteEventLog(db: Database, writes: SqliteWriteQueue): Ev
   const insert = db.prepare(
     'INSERT INTO "Event" ("threadId", "seq", "lastSeq", "runId", "type", "data") VALUES (?, ?, ?, ?, ?, ?)',
   );
+  // The connection hands out BigInts (Prisma's adapter turns them on): a number is enough for the
+  // row id each insert reports, and it is not an allocation per append.
+  insert.safeIntegers(false);
   const lastSeq = db.prepare<[string], { lastSeq: number }>(EVENT_LOG_READS.lastSeq);
   lastSeq.safeIntegers(false);
   const rowsAfter = db.prepare<{ threadId: string; next: number }, EventBatchRow>(EVENT_LOG_READS.rowsAfter);

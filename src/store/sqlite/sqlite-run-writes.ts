@@ -49,7 +49,7 @@ export function createSqliteRunWrites(
   const prepare = (sql: string): Statement => {
     let prepared = statements.get(sql);
     if (!prepared) {
-      prepared = db.prepare(sql);
+      prepared = db.prepare(sql).safeIntegers(false);
       statements.set(sql, prepared);
     }
     return prepared;
