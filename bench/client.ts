@@ -61,7 +61,7 @@ export function runInput(shape: RunShape, threadId = `bench-${randomUUID()}`): s
 }
 
 /** Frames ending in `chunk`, given the last byte of the chunk before (a blank line can straddle two). */
-function countFrames(chunk: Buffer, previousLast: number): number {
+export function countFrames(chunk: Buffer, previousLast: number): number {
   let frames = previousLast === NEWLINE && chunk[0] === NEWLINE ? 1 : 0;
   for (let i = chunk.indexOf(BLANK_LINE); i !== -1; i = chunk.indexOf(BLANK_LINE, i + 2)) frames++;
   return frames;

@@ -15,7 +15,7 @@ import path from 'node:path';
 import { pino } from 'pino';
 import { createBridgeRuntime } from '../src/bridge-runtime.js';
 import { loadConfig } from '../src/config.js';
-import { runInput } from './client.js';
+import { countFrames, runInput } from './client.js';
 import { BENCH_AGENT_ID, createScriptedAgent } from './scripted-agent.js';
 
 const EVENTS_PER_RUN = Number(process.argv[2] ?? 5000);
@@ -62,8 +62,14 @@ for (let run = 0; run < RUNS; run++) {
         agent,
       });
       req.on('response', (res) => {
+        // Counted in the bytes, as the load client does: a string per frame would put the client's
+        // garbage in the server's profile.
         let count = 0;
-        res.on('data', (chunk: Buffer) => (count += chunk.toString().split('\n\n').length - 1));
+        let last = 0;
+        res.on('data', (chunk: Buffer) => {
+          count += countFrames(chunk, last);
+          last = chunk[chunk.length - 1] ?? last;
+        });
         res.on('end', () => resolve(count));
       });
       req.on('error', reject);
