@@ -18,7 +18,11 @@ export interface PostgresAppendQueue {
   enqueue(append: QueuedAppend): Promise<void>;
 }
 
-/** Statements in flight at once (docs/benchmarks-history.md: one or two measured alike). */
+/**
+ * Statements in flight at once. One or two measured alike (docs/benchmarks-history.md); with two,
+ * a statement waiting on a row lock (another instance writing the same thread) does not hold up
+ * every other thread's appends.
+ */
 export const MAX_STATEMENTS_IN_FLIGHT = 2;
 
 /** Characters of event text one statement carries at most (a group is at least one append). */

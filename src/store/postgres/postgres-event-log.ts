@@ -14,9 +14,11 @@ const UNIQUE_VIOLATION = '23505';
  * (event-batches.ts). Appends of every thread queued together are written by one statement
  * (postgres-append-queue.ts) that also checks each thread's rows continue its sequence: two
  * writers of one thread cannot both succeed (the primary key or the check refuses one), and a
- * refused append fails alone while the other threads' rows of the statement go in.
+ * refused append fails alone while the other threads' rows of the statement go in. Appends go
+ * through `appendPool` (open-postgres-store.ts gives them connections of their own), reads
+ * through `pool`.
  */
-export function createPostgresEventLog(pool: Pool, schema: string): EventLog {
+export function createPostgresEventLog(pool: Pool, schema: string, appendPool: Pool = pool): EventLog {
   const table = `"${schema.replaceAll('"', '""')}"."Event"`;
   const lastSeq = async (threadId: string): Promise<number> => {
     const { rows } = await pool.query<{ lastSeq: number }>(
@@ -50,7 +52,7 @@ export function createPostgresEventLog(pool: Pool, schema: string): EventLog {
     const rows = group.flatMap(({ threadId, rows }) =>
       rows.map((row) => ({ threadId, after: rows[0]!.seq - 1, ...row })),
     );
-    const refused = await pool.query<{ threadId: string; lastSeq: number }>(insertGroup, [
+    const refused = await appendPool.query<{ threadId: string; lastSeq: number }>(insertGroup, [
       rows.map((r) => r.threadId),
       rows.map((r) => r.seq),
       rows.map((r) => r.lastSeq),
