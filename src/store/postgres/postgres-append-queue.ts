@@ -41,10 +41,7 @@ interface Waiting extends QueuedAppend {
  * the log as it was when the statement began, so a thread's next append waits for the statement
  * writing its previous one, and appends of one thread go in the order they were made.
  */
-export function createPostgresAppendQueue(
-  writeGroup: WriteAppendGroup,
-  maxInFlight = MAX_STATEMENTS_IN_FLIGHT,
-): PostgresAppendQueue {
+export function createPostgresAppendQueue(writeGroup: WriteAppendGroup): PostgresAppendQueue {
   let waiting: Waiting[] = [];
   /** Threads with an append in a statement in flight. */
   const busy = new Set<string>();
@@ -88,7 +85,7 @@ export function createPostgresAppendQueue(
 
   const flush = (): void => {
     scheduled = false;
-    while (inFlight < maxInFlight && waiting.length > 0) {
+    while (inFlight < MAX_STATEMENTS_IN_FLIGHT && waiting.length > 0) {
       const group = takeGroup();
       if (group.length === 0) return;
       inFlight++;
@@ -99,7 +96,7 @@ export function createPostgresAppendQueue(
   // At the end of the loop turn: every append the turn's timers and I/O made joins the group, and
   // after a statement, every append its commit let the runs make (they emit, then append again).
   const schedule = (): void => {
-    if (scheduled || waiting.length === 0 || inFlight >= maxInFlight) return;
+    if (scheduled || waiting.length === 0 || inFlight >= MAX_STATEMENTS_IN_FLIGHT) return;
     scheduled = true;
     setImmediate(flush);
   };

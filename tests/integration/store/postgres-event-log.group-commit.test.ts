@@ -2,7 +2,10 @@ import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EventSequenceError } from '../../../src/store/event-batches.js';
 import type { EventLog, LoggedEvent } from '../../../src/store/event-log.js';
-import { MAX_STATEMENTS_IN_FLIGHT } from '../../../src/store/postgres/postgres-append-queue.js';
+import {
+  MAX_GROUP_CHARS,
+  MAX_STATEMENTS_IN_FLIGHT,
+} from '../../../src/store/postgres/postgres-append-queue.js';
 import { createPostgresEventLog } from '../../../src/store/postgres/postgres-event-log.js';
 import { createPostgresTestDatabase, type PostgresTestDatabase } from '../../fixtures/postgres-database.js';
 
@@ -107,6 +110,16 @@ describe('PostgreSQL event log: appends of many threads in one statement', () =>
     for (const [i, id] of ids.entries()) {
       expect(await seqs(log, id)).toEqual(events(id, 1, 1 + (i % 3)).map((e) => e.seq));
     }
+  });
+
+  it('leaves the appends past the size of a statement for the next one', async () => {
+    await threads('big-1', 'big-2', 'big-3');
+    const big = (id: string) => [
+      { seq: 1, runId: `${id}-r`, type: 'CUSTOM', json: 'x'.repeat(MAX_GROUP_CHARS / 2) },
+    ];
+    await Promise.all(['big-1', 'big-2', 'big-3'].map((id) => log.append(id, big(id))));
+    expect(inserts.sent).toBe(2);
+    for (const id of ['big-1', 'big-2', 'big-3']) expect(await log.lastSeq(id)).toBe(1);
   });
 
   it('refuses the append that does not continue its thread, alone, in the same statement', async () => {
