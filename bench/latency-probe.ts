@@ -1,14 +1,16 @@
 /**
- * Where figure 2b's latency comes from, on the bridge (SQLite) alone:
- * `npx tsx bench/latency-probe.ts [reps] [runs]` (default 3 repetitions of 100 paced runs).
+ * Where figure 2b's latency comes from, on the bridge alone:
+ * `npx tsx bench/latency-probe.ts [reps] [runs]` (default 3 repetitions of 100 paced runs), on
+ * SQLite, or with `PROBE_BACKEND=postgres` (or `postgres-redis`) on a throwaway PostgreSQL database.
  *
  * Each repetition is figure 2b's batch (runs of 200 events, one every 20 ms, all started at once)
  * and prints the latency per event split by position in the run (a run's first stamped event,
  * its last five, the rest: starts and ends of 100 runs come in bursts), the event loop's stalls
  * (`monitorEventLoopDelay`, and every stall over `GAP_MS`, default 10, as start+length in ms from
  * the batch start), garbage collections, and the CPU time of each thread of the process (the
- * main thread, libuv's pool, the WAL checkpointer). `PROFILE_OUT=file.cpuprofile` also profiles
- * the repetitions (not the warm-up) through the inspector.
+ * main thread, libuv's pool, the WAL checkpointer). After it comes figure 3's batch (the same runs
+ * without pacing: events/s). `PROFILE_OUT=file.cpuprofile` also profiles the repetitions (not the
+ * warm-up) through the inspector.
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -16,7 +18,7 @@ import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { eventsOnWire } from './event-mix.js';
 import { measure } from './figures.js';
 import { startLoadClient } from './load-driver.js';
-import { startBridgeServer } from './servers/bridge-server.js';
+import { startBridgeServer, type BridgeBackend } from './servers/bridge-server.js';
 import { median, quantile } from './stats.js';
 
 const REPS = Number(process.argv[2] ?? 3);
@@ -37,9 +39,13 @@ function threadCpu(): Map<string, number> {
   return out;
 }
 
+const BACKENDS: readonly BridgeBackend[] = ['sqlite', 'postgres', 'postgres-redis'];
+const backend = (process.env.PROBE_BACKEND ?? 'sqlite') as BridgeBackend;
+if (!BACKENDS.includes(backend)) throw new Error(`PROBE_BACKEND must be one of ${BACKENDS.join(', ')}`);
+
 const ms = (value: number): string => value.toFixed(1);
 const client = startLoadClient();
-const server = await startBridgeServer('sqlite');
+const server = await startBridgeServer(backend);
 const session = new Session();
 try {
   await measure(client, server.url, { events: 2000, reps: 5, concurrency: 1, timeoutMs: 60_000 });
@@ -98,6 +104,16 @@ try {
         `  gc: ${gcs.length}, ${ms(gcs.reduce((a, b) => a + b, 0))} ms, longest ${ms(Math.max(0, ...gcs))} ms; ` +
           `thread CPU ms: ${cpu.map(([tid, used]) => `${tid} ${used}`).join(', ')}`,
       ].join('\n'),
+    );
+    const burst = await measure(client, server.url, {
+      events: EVENTS,
+      concurrency: RUNS,
+      reps: 1,
+      timeoutMs: 60_000,
+    });
+    console.log(
+      `  ${RUNS} runs without pacing: ${burst.eventsPerSec.map((rate) => rate.toFixed(0)).join(', ') || '-'} ` +
+        `events/s, ${burst.failed} failed runs`,
     );
   }
   if (profileOut) {

@@ -1,16 +1,24 @@
 import type { Pool } from 'pg';
 import { EventSequenceError, fromBatchRow, toBatchRows, type EventBatchRow } from '../event-batches.js';
 import type { EventLog, LoggedEvent } from '../event-log.js';
+import { createPostgresAppendQueue, type QueuedAppend } from './postgres-append-queue.js';
 
 /** Batch rows fetched per round trip while reading. */
 const ROWS_PER_READ = 16;
 
+/** PostgreSQL's SQLSTATE for a unique violation: another writer committed the same `seq` first. */
+const UNIQUE_VIOLATION = '23505';
+
 /**
  * The event log on PostgreSQL through the pg driver: one row per committed batch
- * (event-batches.ts), inserted by one statement that also checks the batch continues the thread's
- * sequence (two writers of one thread cannot both succeed: the primary key or the check refuses one).
+ * (event-batches.ts). Appends of every thread queued together are written by one statement
+ * (postgres-append-queue.ts) that also checks each thread's rows continue its sequence: two
+ * writers of one thread cannot both succeed (the primary key or the check refuses one), and a
+ * refused append fails alone while the other threads' rows of the statement go in. Appends go
+ * through `appendPool` (open-postgres-store.ts gives them connections of their own), reads
+ * through `pool`.
  */
-export function createPostgresEventLog(pool: Pool, schema: string): EventLog {
+export function createPostgresEventLog(pool: Pool, schema: string, appendPool: Pool = pool): EventLog {
   const table = `"${schema.replaceAll('"', '""')}"."Event"`;
   const lastSeq = async (threadId: string): Promise<number> => {
     const { rows } = await pool.query<{ lastSeq: number }>(
@@ -19,29 +27,78 @@ export function createPostgresEventLog(pool: Pool, schema: string): EventLog {
     );
     return rows[0]?.lastSeq ?? 0;
   };
+  // Every subquery of a statement sees the log as it was when the statement began (its own rows
+  // are not visible to it), so each thread's rows are checked against its last seq before it.
+  // The threads refused come back with that last seq; the others' rows are in.
+  const insertGroup = `
+    WITH "appended" AS (
+      SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::text[], $5::text[], $6::text[], $7::int[])
+        AS a("threadId", "seq", "lastSeq", "runId", "type", "data", "after")
+    ), "last" AS (
+      SELECT t."threadId", COALESCE((SELECT e."lastSeq" FROM ${table} e WHERE e."threadId" = t."threadId"
+        ORDER BY e."seq" DESC LIMIT 1), 0) AS "lastSeq"
+      FROM (SELECT DISTINCT "threadId" FROM "appended") t
+    ), "written" AS (
+      INSERT INTO ${table} ("threadId", "seq", "lastSeq", "runId", "type", "data")
+      SELECT a."threadId", a."seq", a."lastSeq", a."runId", a."type", a."data"
+      FROM "appended" a JOIN "last" l ON l."threadId" = a."threadId" AND l."lastSeq" = a."after"
+      RETURNING "threadId"
+    )
+    SELECT l."threadId", l."lastSeq" FROM "last" l
+    WHERE NOT EXISTS (SELECT 1 FROM "written" w WHERE w."threadId" = l."threadId")`;
+
+  /** Writes the appends (one per thread) in one statement; rejects when the statement failed. */
+  const insert = async (group: readonly QueuedAppend[]): Promise<(Error | undefined)[]> => {
+    const rows = group.flatMap(({ threadId, rows }) =>
+      rows.map((row) => ({ threadId, after: rows[0]!.seq - 1, ...row })),
+    );
+    const refused = await appendPool.query<{ threadId: string; lastSeq: number }>(insertGroup, [
+      rows.map((r) => r.threadId),
+      rows.map((r) => r.seq),
+      rows.map((r) => r.lastSeq),
+      rows.map((r) => r.runId),
+      rows.map((r) => r.types),
+      rows.map((r) => r.data),
+      rows.map((r) => r.after),
+    ]);
+    const lastSeqs = new Map(refused.rows.map((r) => [r.threadId, r.lastSeq]));
+    return group.map(({ threadId, rows }) => {
+      const last = lastSeqs.get(threadId);
+      return last === undefined ? undefined : new EventSequenceError(threadId, last + 1, rows[0]!.seq);
+    });
+  };
+  /** One append in a statement of its own: a unique violation is a writer that came first. */
+  const insertAlone = async (append: QueuedAppend): Promise<Error | undefined> => {
+    try {
+      return (await insert([append]))[0];
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== UNIQUE_VIOLATION) return toError(error);
+      return lastSeq(append.threadId).then(
+        (last) => new EventSequenceError(append.threadId, last + 1, append.rows[0]!.seq),
+        () => toError(error),
+      );
+    }
+  };
+  const appends = createPostgresAppendQueue(async (group) => {
+    if (group.length === 1) return [await insertAlone(group[0]!)];
+    try {
+      return await insert(group);
+    } catch {
+      // Nothing of the statement was written (a thread that does not exist, a seq another
+      // instance wrote meanwhile, a deadlock with it): each append alone, so only the offending
+      // one fails.
+      const outcomes: (Error | undefined)[] = [];
+      for (const append of group) outcomes.push(await insertAlone(append));
+      return outcomes;
+    }
+  });
+
   return {
     lastSeq,
     async append(threadId, events) {
       const first = events[0];
       if (!first) return;
-      const rows = toBatchRows(threadId, first.seq, events);
-      const { rowCount } = await pool.query(
-        `INSERT INTO ${table} ("threadId", "seq", "lastSeq", "runId", "type", "data")
-         SELECT $1, * FROM unnest($2::int[], $3::int[], $4::text[], $5::text[], $6::text[])
-         WHERE COALESCE((SELECT "lastSeq" FROM ${table} WHERE "threadId" = $1 ORDER BY "seq" DESC LIMIT 1), 0) = $7`,
-        [
-          threadId,
-          rows.map((r) => r.seq),
-          rows.map((r) => r.lastSeq),
-          rows.map((r) => r.runId),
-          rows.map((r) => r.types),
-          rows.map((r) => r.data),
-          first.seq - 1,
-        ],
-      );
-      if (rowCount !== rows.length) {
-        throw new EventSequenceError(threadId, (await lastSeq(threadId)) + 1, first.seq);
-      }
+      await appends.enqueue({ threadId, rows: toBatchRows(threadId, first.seq, events) });
     },
     async read(threadId, afterSeq, limit) {
       const out: LoggedEvent[] = [];
@@ -71,4 +128,8 @@ export function createPostgresEventLog(pool: Pool, schema: string): EventLog {
       return out;
     },
   };
+}
+
+function toError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }
