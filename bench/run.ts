@@ -7,10 +7,8 @@ import type { ContestantResults, SuitePlan } from './figures.js';
 import { startLoadClient } from './load-driver.js';
 import { describeMachine } from './machine.js';
 import { consoleTable } from './report.js';
-import { bridgeContestants, bridgeMemoryLogContestant } from './servers/bridge-server.js';
+import { CONTESTANTS } from './contestants.js';
 import { COPILOTKIT_DIR, copilotKitContestant } from './servers/copilotkit-server.js';
-import { expressContestant } from './servers/express-server.js';
-import { floorContestant } from './servers/floor-server.js';
 import { measureContestant } from './suite.js';
 
 /**
@@ -56,13 +54,10 @@ const only = args
 const json = args.find((a) => a.startsWith('--json='))?.slice('--json='.length);
 const plan = quick ? QUICK : FULL;
 const chosen = (key: string): boolean => !only || only.includes(key);
-const contestants = [
-  floorContestant,
-  expressContestant,
-  ...(COPILOTKIT_DIR ? [copilotKitContestant] : []),
-  ...bridgeContestants,
-  bridgeMemoryLogContestant,
-].filter((c) => chosen(c.key));
+/** Those asked for; CopilotKit's runtime only when it is installed. */
+const contestants = CONTESTANTS.filter(
+  (c) => chosen(c.key) && (Boolean(COPILOTKIT_DIR) || c !== copilotKitContestant),
+);
 /** CopilotKit's runtime is not our dependency: without its folder it is skipped, and the doc says why. */
 const COPILOTKIT_SKIPPED =
   'skipped: BENCH_COPILOTKIT_DIR is not set (a folder where `npm install @copilotkit/runtime` was run)';
