@@ -14,8 +14,8 @@ export interface MemorySample {
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Resident and heap memory of this process (every server under test runs in it) after two full
- * collections and a short pause, so what is measured is what is held, not garbage.
+ * Resident and heap memory of this process (figure 5's host: one server under test and nothing
+ * else) after two full collections and a short pause, so what is measured is what is held, not garbage.
  */
 export async function settledMemory(): Promise<MemorySample> {
   collect();
