@@ -37,13 +37,16 @@ function moreMethodLines(plan: SuitePlan): string[] {
       'is mostly queueing). The WebSocket limit per thread (`BRIDGE_WS_MAX_CONNECTIONS_PER_THREAD`, 5) is raised to ' +
       '2000 for the bench. The floor and the Express server keep no thread to follow: a broadcaster written for the ' +
       'bench would measure the bench, not a product, so they have no fan-out column.',
-    `- **Memory (5)**: all servers run in the bench process; its RSS and V8 heap after two full collections ` +
-      `(\`gc\` exposed at run time) before and while ${memory.idleSubscribers} idle SSE subscribers follow one thread ` +
-      `(nothing to send), then while ${memory.idleSubscribers} more do, and likewise for two waves of ${memory.activeRuns} ` +
-      `runs held open: the agent emits ${memory.holdAfter} events, then waits on a gate the bench opens once every run has sent ` +
-      '`RUN_STARTED`. The delta divided by the count. A first wave fits in memory the process freed earlier (its RSS ' +
-      'delta reads near zero or below), so the RSS per subscriber or run is the second wave over the first; the heap ' +
-      'column (exact after a collection) is over both.',
+    '- **Memory (5)**: measured on servers in a process of their own (`bench/memory-host.ts`, forked by the bench, ' +
+      'which creates the database and removes it after), a fresh one for each part (idle subscribers, held runs: ' +
+      'what one part frees goes back to the system while the next is measured), warmed up as for the other figures. ' +
+      `That process's RSS and V8 heap after two full collections (\`gc\` exposed at run time) before and while ` +
+      `${memory.idleSubscribers} idle SSE subscribers follow one thread (nothing to send), then while ` +
+      `${memory.idleSubscribers} more do; likewise for two waves of ${memory.activeRuns} runs held open: the agent ` +
+      `emits ${memory.holdAfter} events, then waits on a gate in that process, which the bench closes over IPC before ` +
+      'the runs start and opens once every run has sent `RUN_STARTED`. The delta divided by the count. A first wave ' +
+      'fits in memory the process freed after the warm-up (its RSS delta can read low), so the RSS per subscriber or ' +
+      'run is the second wave over the first; the heap column (exact after a collection) is over both.',
     `- **Persistence (6)**: one run of ${persistence.events} events ${persistence.reps} times, then ${persistence.concurrency} ` +
       `simultaneous runs of ${persistence.concurrentEvents}, on each bridge, and on the bridge on SQLite whose event log ` +
       "is the in-memory one of the tests (`tests/fakes/in-memory-event-log.ts`, swapped into the runtime's store before " +
@@ -129,7 +132,8 @@ export function benchmarksDoc(options: {
     ...(problems.length > 0 ? ['### Failures', '', ...problems, ''] : []),
     '## Method',
     '',
-    '- **Contestants**, each started in the bench process on a random port of 127.0.0.1 and stopped after its figures:',
+    '- **Contestants**, each started in the bench process on a random port of 127.0.0.1 and stopped after its figures ' +
+      '(for figure 5, before the others, in a process of its own, one per part):',
     "  - **floor**: plain `node:http` writing the run's SSE frames, encoded once (`EventEncoder.encodeSSE`) and " +
       'reused, 64 frames per corked write, honouring backpressure: the limit of any Node server on this socket;',
     '  - **Express + `@ag-ui/encoder`**: a typical hand-written AG-UI server: `express.json()`, the events as an ' +
