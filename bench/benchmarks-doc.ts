@@ -40,7 +40,10 @@ function moreMethodLines(plan: SuitePlan): string[] {
       'bench would measure the bench, not a product, so they have no fan-out column.',
     '- **Memory (5)**: measured on servers in a process of their own (`bench/memory-host.ts`, forked by the bench, ' +
       'which creates the database and removes it after), a fresh one for each part (idle subscribers, held runs: ' +
-      'what one part frees goes back to the system while the next is measured), warmed up as for the other figures. ' +
+      'what one part frees goes back to the system while the next is measured), warmed up as for the other figures, ' +
+      "with V8's young generation held at 1 MB (`--max-semi-space-size=1`; by default it grows to 2 x 16 MB under load " +
+      'and is handed back seconds later on its own), and measured once its RSS has stopped falling (no drop over ' +
+      '512 KB for 5 s; at most 30 s). ' +
       `That process's RSS and V8 heap after two full collections (\`gc\` exposed at run time) before and while ` +
       `${memory.idleSubscribers} idle SSE subscribers follow one thread (nothing to send), then while ` +
       `${memory.idleSubscribers} more do; likewise for two waves of ${memory.activeRuns} runs held open: the agent ` +

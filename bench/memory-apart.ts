@@ -13,9 +13,36 @@ async function stopHost(host: MemoryHost, results: MemoryResults): Promise<void>
   results.errors.push(...(await host.stop()).map((line) => `figure 5: ${line}`));
 }
 
+/** The host is settled once its RSS has not fallen by more than `SETTLE_DROP_BYTES` in `SETTLE_QUIET_MS`. */
+const SETTLE_QUIET_MS = 5_000;
+const SETTLE_DROP_BYTES = 512 * 1024;
+/** The most a host waits to settle: past it, the figure is measured anyway. */
+const SETTLE_MAX_MS = 30_000;
+
+const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
 /**
- * Starts `contestant`'s server in figure 5's host, checks its stream (once per contestant) and
- * warms it up as the other figures do, so the same code paths are compiled and allocated.
+ * Waits for the host to stop handing memory back: for some seconds after a process started (or
+ * worked hard), V8 and the allocator give back several MB with no collection asked for, and a drop
+ * during a wave would count against it. Returns the seconds waited.
+ */
+async function settle(host: MemoryHost): Promise<number> {
+  const started = performance.now();
+  let quietSince = started;
+  let last = await host.sample();
+  while (performance.now() - quietSince < SETTLE_QUIET_MS && performance.now() - started < SETTLE_MAX_MS) {
+    await pause(500);
+    const next = await host.sample();
+    if (last.rss - next.rss > SETTLE_DROP_BYTES) quietSince = performance.now();
+    last = next;
+  }
+  return (performance.now() - started) / 1000;
+}
+
+/**
+ * Starts `contestant`'s server in figure 5's host, checks its stream (once per contestant), warms
+ * it up as the other figures do (so the same code paths are compiled and allocated), and lets it
+ * settle.
  */
 async function startWarm(
   contestant: Contestant,
@@ -30,6 +57,7 @@ async function startWarm(
     await validateOnce(host.url, results, log);
     const { warmup, timeoutMs } = plan;
     await measure(client, host.url, { ...warmup, reps: warmup.runs, concurrency: 1, timeoutMs });
+    log(`  figure 5: settled in ${(await settle(host)).toFixed(1)} s`);
     return host;
   } catch (error) {
     await stopHost(host, results);
