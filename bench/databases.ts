@@ -22,8 +22,6 @@ export const REDIS_URL = loopback(process.env.BENCH_REDIS_URL ?? 'redis://127.0.
 /** A migrated database of the bench's own, and how to remove it. */
 export interface BenchDatabase {
   url: string;
-  /** Rows of the `Event` table (the event log). */
-  countEvents(): Promise<number>;
   drop(): Promise<void>;
 }
 
@@ -42,21 +40,32 @@ async function migrate(databaseUrl: string): Promise<void> {
   });
 }
 
-/** A fresh SQLite file in a temporary folder, migrated; `drop` deletes the folder. */
-export async function createSqliteDatabase(): Promise<BenchDatabase> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'bridge-bench-'));
-  const url = `file:${path.join(dir, 'bridge.db')}`;
-  await migrate(url);
-  const file = path.join(dir, 'bridge.db');
-  const countEvents = async (): Promise<number> => {
-    const db = new Database(file, { readonly: true, fileMustExist: true });
+/** Rows of the `Event` table (the event log) of the bench database at `url` (SQLite or PostgreSQL). */
+export async function countEvents(url: string): Promise<number> {
+  if (url.startsWith('file:')) {
+    const db = new Database(url.slice('file:'.length), { readonly: true, fileMustExist: true });
     try {
       return (db.prepare('SELECT COUNT(*) AS n FROM "Event"').get() as { n: number }).n;
     } finally {
       db.close();
     }
-  };
-  return { url, countEvents, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+  }
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const result = await client.query<{ n: string }>('SELECT COUNT(*) AS n FROM "Event"');
+    return Number(result.rows[0]?.n ?? 0);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A fresh SQLite file in a temporary folder, migrated; `drop` deletes the folder. */
+export async function createSqliteDatabase(): Promise<BenchDatabase> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'bridge-bench-'));
+  const url = `file:${path.join(dir, 'bridge.db')}`;
+  await migrate(url);
+  return { url, drop: async () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 async function admin(sql: string): Promise<void> {
@@ -81,19 +90,8 @@ export async function createPostgresDatabase(): Promise<BenchDatabase> {
     await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     throw error;
   }
-  const countEvents = async (): Promise<number> => {
-    const client = new pg.Client({ connectionString: url.toString() });
-    await client.connect();
-    try {
-      const result = await client.query<{ n: string }>('SELECT COUNT(*) AS n FROM "Event"');
-      return Number(result.rows[0]?.n ?? 0);
-    } finally {
-      await client.end();
-    }
-  };
   return {
     url: url.toString(),
-    countEvents,
     drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
   };
 }

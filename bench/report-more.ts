@@ -75,7 +75,8 @@ function memoryTable(results: ContestantResults[], plan: SuitePlan): string {
   return [
     `### Figure 5: resident memory per idle SSE subscriber (2 waves of ${plan.memory.idleSubscribers} open) and per active run (2 waves of ${plan.memory.activeRuns} held after ${plan.memory.holdAfter} events)`,
     '',
-    'KB of the server process (RSS and V8 heap after a full collection), delta over the open connections / runs.',
+    "KB of the server's process, a process of its own that runs that server alone (RSS and V8 heap after a full " +
+      'collection), delta over the open connections / runs.',
     '',
     markdownTable(header, [
       rows('idle SSE subscriber: KB RSS (second wave)', (m) => kb(m.idleSubscriber?.rssBytes)),

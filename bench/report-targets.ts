@@ -52,11 +52,12 @@ function latencyTarget(bridge: ContestantResults): TargetRow {
 
 function idleTarget(bridge: ContestantResults): TargetRow {
   const idle = bridge.memory?.idleSubscriber;
-  const target = 'bridge (SQLite) <= 64 KB per idle subscriber (fig. 5)';
+  const target = 'bridge (SQLite) <= 64 KB per idle subscriber (fig. 5, RSS of a process of its own)';
   if (!idle) return { target, measured: '–', met: 'not measured' };
   const measured = `${(idle.rssBytes / 1024).toFixed(1)} KB RSS (${(idle.heapBytes / 1024).toFixed(1)} KB heap)`;
-  // RSS moves in pages and can shrink while measured: a delta <= 0 says nothing.
-  if (idle.rssBytes <= 0) return { target, measured, met: 'unclear (RSS delta <= 0: noise)' };
+  // Subscribers held open cannot take less than nothing: a delta <= 0 means the process handed
+  // memory back to the system while measured (RSS moves in pages), and says nothing of them.
+  if (idle.rssBytes <= 0) return { target, measured, met: 'unclear (RSS delta <= 0: memory handed back)' };
   return { target, measured, met: verdict(idle.rssBytes <= 64 * 1024) };
 }
 

@@ -84,5 +84,8 @@ function createRunGate(): RunGate {
   };
 }
 
-/** The gate of this process: every server under test runs in the bench process. */
+/**
+ * The gate of this process, which its servers under test wait on: the bench process's, and figure
+ * 5's host's (`bench/memory-host.ts`), which opens and closes it when the bench asks over IPC.
+ */
 export const runGate: RunGate = createRunGate();

@@ -7,10 +7,9 @@ import type { ContestantResults, SuitePlan } from './figures.js';
 import { startLoadClient } from './load-driver.js';
 import { describeMachine } from './machine.js';
 import { consoleTable } from './report.js';
-import { bridgeContestants, bridgeMemoryLogContestant } from './servers/bridge-server.js';
+import { CONTESTANTS } from './contestants.js';
 import { COPILOTKIT_DIR, copilotKitContestant } from './servers/copilotkit-server.js';
-import { expressContestant } from './servers/express-server.js';
-import { floorContestant } from './servers/floor-server.js';
+import { FIGURES, type FigureKey } from './servers/server-under-test.js';
 import { measureContestant } from './suite.js';
 
 /**
@@ -53,16 +52,24 @@ const only = args
   .find((a) => a.startsWith('--only='))
   ?.slice('--only='.length)
   .split(',');
+const asked = args
+  .find((a) => a.startsWith('--figures='))
+  ?.slice('--figures='.length)
+  .split(',');
 const json = args.find((a) => a.startsWith('--json='))?.slice('--json='.length);
 const plan = quick ? QUICK : FULL;
+const isFigure = (figure: string): figure is FigureKey => (FIGURES as readonly string[]).includes(figure);
+const unknown = asked?.filter((f) => !isFigure(f)) ?? [];
+if (unknown.length > 0) throw new Error(`no figure ${unknown.join(', ')}: figures are ${FIGURES.join(', ')}`);
+const figures = asked?.filter(isFigure);
 const chosen = (key: string): boolean => !only || only.includes(key);
-const contestants = [
-  floorContestant,
-  expressContestant,
-  ...(COPILOTKIT_DIR ? [copilotKitContestant] : []),
-  ...bridgeContestants,
-  bridgeMemoryLogContestant,
-].filter((c) => chosen(c.key));
+/** Those asked for that run a figure asked for; CopilotKit's runtime only when it is installed. */
+const contestants = CONTESTANTS.filter(
+  (c) =>
+    chosen(c.key) &&
+    (Boolean(COPILOTKIT_DIR) || c !== copilotKitContestant) &&
+    (!figures || !c.figures || c.figures.some((f) => figures.includes(f))),
+);
 /** CopilotKit's runtime is not our dependency: without its folder it is skipped, and the doc says why. */
 const COPILOTKIT_SKIPPED =
   'skipped: BENCH_COPILOTKIT_DIR is not set (a folder where `npm install @copilotkit/runtime` was run)';
@@ -85,7 +92,8 @@ if (!COPILOTKIT_DIR && chosen(copilotKitContestant.key)) {
   });
 }
 try {
-  for (const contestant of contestants) results.push(await measureContestant(contestant, client, plan));
+  for (const contestant of contestants)
+    results.push(await measureContestant(contestant, client, plan, figures));
 } finally {
   client.close();
 }
@@ -112,6 +120,7 @@ const doc = benchmarksDoc({
   durationS: (Date.now() - started) / 1000,
   chart: { svg: 'benchmarks.svg', png: 'benchmarks.png' },
   quick,
+  ...(figures ? { figures } : {}),
 });
 writeFileSync(fileURLToPath(new URL('benchmarks.md', docs)), doc);
 console.log(`wrote docs/benchmarks.md${quick ? ' (quick plan: not worth publishing)' : ''}`);

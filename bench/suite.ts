@@ -10,10 +10,15 @@ import { fanoutTransports, measureFanout } from './fanout-figure.js';
 import { measureHistory } from './history-figure.js';
 import { measureLatency } from './latency-figure.js';
 import type { LoadClient } from './load-driver.js';
-import { measureMemory } from './memory-figure.js';
+import { measureMemoryApart } from './memory-apart.js';
 import { measurePersistence } from './persistence-figure.js';
-import type { Contestant, FigureKey, ServerUnderTest } from './servers/server-under-test.js';
-import { validateServer } from './validate-stream.js';
+import {
+  FIGURES,
+  type Contestant,
+  type FigureKey,
+  type ServerUnderTest,
+} from './servers/server-under-test.js';
+import { validateOnce } from './validate-stream.js';
 
 const log = (line: string): void => {
   process.stderr.write(`${line}\n`);
@@ -82,11 +87,20 @@ async function measureGrowth(
   return out;
 }
 
-/** Starts a contestant, checks its stream, measures every figure, stops it. Failures are recorded. */
+/** The figures measured on a server started in the bench process: all but figure 5. */
+const IN_PROCESS = FIGURES.filter((figure) => figure !== '5');
+
+type Wants = (figure: FigureKey) => boolean;
+
+/**
+ * Measures a contestant's figures (those it runs, of `figures`; all by default): figure 5 on its
+ * server in a process of its own, the others on its server in this process. Failures are recorded.
+ */
 export async function measureContestant(
   contestant: Contestant,
   client: LoadClient,
   plan: SuitePlan,
+  figures?: FigureKey[],
 ): Promise<ContestantResults> {
   const results: ContestantResults = {
     key: contestant.key,
@@ -97,29 +111,34 @@ export async function measureContestant(
     notes: [],
     errors: [],
   };
+  const wants: Wants = (figure) =>
+    (!contestant.figures || contestant.figures.includes(figure)) && (!figures || figures.includes(figure));
+  if (wants('5')) await measureMemoryApart(contestant, client, plan, results, log);
+  if (IN_PROCESS.some(wants)) await measureInProcess(contestant, client, plan, wants, results);
+  return results;
+}
+
+/** Starts a contestant in this process, checks its stream, measures its figures, stops it. */
+async function measureInProcess(
+  contestant: Contestant,
+  client: LoadClient,
+  plan: SuitePlan,
+  wants: Wants,
+  results: ContestantResults,
+): Promise<void> {
   log(`${contestant.label}: starting`);
   let server: ServerUnderTest;
   try {
     server = await contestant.start();
   } catch (error) {
     results.errors.push(`could not start: ${String(error)}`);
-    return results;
+    return;
   }
   const { url } = server;
   const timeoutMs = plan.timeoutMs;
-  const wants = (figure: FigureKey): boolean => !contestant.figures || contestant.figures.includes(figure);
   try {
-    results.validation = await validateServer(url);
-    log(`  ${results.validation}`);
+    await validateOnce(url, results, log);
     await measure(client, url, { ...plan.warmup, reps: plan.warmup.runs, concurrency: 1, timeoutMs });
-    // Memory first: later figures leave garbage and freed pages that blur a delta.
-    if (wants('5')) {
-      try {
-        results.memory = await measureMemory(client, server, plan, log);
-      } catch (error) {
-        results.errors.push(`figure 5: ${String(error)}`);
-      }
-    }
     if (wants('1')) {
       log(`  figure 1: one run of ${plan.single.events} events, ${plan.single.reps} times`);
       results.single = await measure(client, url, { ...plan.single, concurrency: 1, timeoutMs });
@@ -128,7 +147,7 @@ export async function measureContestant(
       log(`  figure 2: ${plan.startup.reps} runs of ${plan.startup.events} events, one after the other`);
       results.startup = await measure(client, url, { ...plan.startup, concurrency: 1, timeoutMs });
     }
-    await measureMore(contestant, server, client, plan, results);
+    await measureMore(server, client, plan, wants, results);
     if (wants('3')) results.concurrency = await measureConcurrency(client, url, plan);
     if (wants('7')) results.growth = await measureGrowth(client, url, plan);
   } catch (error) {
@@ -138,18 +157,16 @@ export async function measureContestant(
     results.errors.push(...(server.problems?.() ?? []).map((p) => `server log: ${p}`));
     await server.close().catch((error: unknown) => results.errors.push(`close: ${String(error)}`));
   }
-  return results;
 }
 
 /** Figures 2b, 4, 6 and 7b, each where it applies; a failed one is recorded, the others still run. */
 async function measureMore(
-  contestant: Contestant,
   server: ServerUnderTest,
   client: LoadClient,
   plan: SuitePlan,
+  wants: Wants,
   results: ContestantResults,
 ): Promise<void> {
-  const wants = (figure: FigureKey): boolean => !contestant.figures || contestant.figures.includes(figure);
   const live = server.features?.live === true;
   const probe = await client.probeClock();
   const attempt = async (figure: string, run: () => Promise<void>): Promise<void> => {

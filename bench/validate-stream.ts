@@ -5,6 +5,7 @@ import type { BaseEvent } from '@ag-ui/core';
 import { EventSchema } from '@ag-ui/core/schemas';
 import { requestRun } from './client.js';
 import { scriptedAguiEvents } from './event-mix.js';
+import type { ContestantResults } from './figures.js';
 
 /** Events of the validation run: a few cycles of the mix. */
 const VALIDATION_EVENTS = 98;
@@ -47,4 +48,18 @@ export async function validateServer(baseUrl: string): Promise<string> {
       `event mix differs: expected ${expected.length} events, got ${got.length}: ${got.join()}`,
     );
   return `valid AG-UI (verifyEvents), same ${got.length} event types in order`;
+}
+
+/**
+ * Checks a contestant's stream on the first of its servers started (figure 5's host, or the one in
+ * the bench process: the same code serves both), into `results.validation`.
+ */
+export async function validateOnce(
+  url: string,
+  results: Pick<ContestantResults, 'validation'>,
+  log: (line: string) => void,
+): Promise<void> {
+  if (results.validation !== 'not run') return;
+  results.validation = await validateServer(url);
+  log(`  ${results.validation}`);
 }

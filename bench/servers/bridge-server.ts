@@ -4,6 +4,7 @@ import { createBridgeRuntime } from '../../src/bridge-runtime.js';
 import { loadConfig } from '../../src/config.js';
 import {
   benchRedisPrefix,
+  countEvents,
   createPostgresDatabase,
   createSqliteDatabase,
   deleteRedisPrefix,
@@ -12,7 +13,13 @@ import {
 } from '../databases.js';
 import { createScriptedAgent } from '../scripted-agent.js';
 import { createProblemLogger } from './log-problems.js';
-import { closeServer, listenOnLoopback, type Contestant, type ServerUnderTest } from './server-under-test.js';
+import {
+  closeServer,
+  listenOnLoopback,
+  type Backing,
+  type Contestant,
+  type ServerUnderTest,
+} from './server-under-test.js';
 
 /** Which backend a bridge under test runs on. */
 export type BridgeBackend = 'sqlite' | 'postgres' | 'postgres-redis';
@@ -20,27 +27,42 @@ export type BridgeBackend = 'sqlite' | 'postgres' | 'postgres-redis';
 /** The most live subscribers a fan-out figure opens on one thread (the WebSocket limit is raised to it). */
 export const MAX_SUBSCRIBERS = 2000;
 
-/**
- * The whole bridge, wired as `npm start` wires it, serving the scripted agent on a fresh database.
- * `memoryLog` swaps the runtime's event log for the in-memory one of the tests before the first
- * request (figure 6: persistence off); threads, runs and messages still go to the database.
- */
-export async function startBridgeServer(
-  backend: BridgeBackend,
-  options: { memoryLog?: boolean } = {},
-): Promise<ServerUnderTest> {
+/** A fresh migrated database for a bridge on `backend` (and a Redis key prefix for Redis), as its env. */
+export async function createBridgeBacking(backend: BridgeBackend): Promise<Backing> {
   const database: BenchDatabase =
     backend === 'sqlite' ? await createSqliteDatabase() : await createPostgresDatabase();
   const prefix = backend === 'postgres-redis' ? benchRedisPrefix() : null;
+  return {
+    settings: { DATABASE_URL: database.url, ...(prefix ? { REDIS_URL, BRIDGE_REDIS_PREFIX: prefix } : {}) },
+    async remove() {
+      await database.drop();
+      if (prefix) await deleteRedisPrefix(prefix);
+    },
+  };
+}
+
+/**
+ * The whole bridge, wired as `npm start` wires it, serving the scripted agent on a fresh database
+ * (`backing`, from `createBridgeBacking`, or one of its own). `memoryLog` swaps the runtime's event
+ * log for the in-memory one of the tests before the first request (figure 6: persistence off);
+ * threads, runs and messages still go to the database.
+ */
+export async function startBridgeServer(
+  backend: BridgeBackend,
+  options: { memoryLog?: boolean; backing?: Record<string, string> } = {},
+): Promise<ServerUnderTest> {
+  const owned = options.backing ? null : await createBridgeBacking(backend);
+  const backing = options.backing ?? owned?.settings;
+  const databaseUrl = backing?.DATABASE_URL;
+  if (!backing || !databaseUrl) throw new Error('the backing of a bridge under test has no DATABASE_URL');
   const env: Record<string, string> = {
-    DATABASE_URL: database.url,
     PORT: '0',
     LOG_LEVEL: 'silent',
     // Tests and benchmarks start runs far faster than any client should: limits are tested on their own.
     BRIDGE_RATE_LIMIT_PER_MINUTE: '0',
     BRIDGE_RUN_RATE_LIMIT_PER_MINUTE: '0',
     BRIDGE_WS_MAX_CONNECTIONS_PER_THREAD: String(MAX_SUBSCRIBERS),
-    ...(prefix ? { REDIS_URL, BRIDGE_REDIS_PREFIX: prefix } : {}),
+    ...backing,
   };
   const log = createProblemLogger();
   try {
@@ -62,33 +84,35 @@ export async function startBridgeServer(
       url,
       problems: log.problems,
       features: { live: true, connect: true },
-      loggedEvents: memoryLog ? undefined : database.countEvents,
+      loggedEvents: memoryLog ? undefined : () => countEvents(databaseUrl),
       async close() {
         await runtime.runs.shutdown();
         runtime.subscribers.closeAll();
         await ws.close();
         await runtime.close();
         await closeServer(server);
-        await database.drop();
-        if (prefix) await deleteRedisPrefix(prefix);
+        await owned?.remove();
       },
     };
   } catch (error) {
-    await database.drop();
-    if (prefix) await deleteRedisPrefix(prefix);
+    await owned?.remove();
     throw error;
   }
 }
 
+/** The bridge on `backend` as a contestant. */
+const bridgeContestant = (key: string, label: string, backend: BridgeBackend): Contestant => ({
+  key,
+  label,
+  createBacking: () => createBridgeBacking(backend),
+  start: (backing) => startBridgeServer(backend, { backing }),
+});
+
 /** The bridge on each backend, as contestants. */
 export const bridgeContestants: Contestant[] = [
-  { key: 'bridge-sqlite', label: 'bridge, SQLite', start: () => startBridgeServer('sqlite') },
-  { key: 'bridge-pg', label: 'bridge, PostgreSQL', start: () => startBridgeServer('postgres') },
-  {
-    key: 'bridge-pg-redis',
-    label: 'bridge, PostgreSQL + Redis',
-    start: () => startBridgeServer('postgres-redis'),
-  },
+  bridgeContestant('bridge-sqlite', 'bridge, SQLite', 'sqlite'),
+  bridgeContestant('bridge-pg', 'bridge, PostgreSQL', 'postgres'),
+  bridgeContestant('bridge-pg-redis', 'bridge, PostgreSQL + Redis', 'postgres-redis'),
 ];
 
 /** Figure 6: the bridge on SQLite with its event log in memory (persistence off). */
@@ -96,5 +120,6 @@ export const bridgeMemoryLogContestant: Contestant = {
   key: 'bridge-sqlite-memlog',
   label: 'bridge, SQLite, event log in memory',
   figures: ['6'],
-  start: () => startBridgeServer('sqlite', { memoryLog: true }),
+  createBacking: () => createBridgeBacking('sqlite'),
+  start: (backing) => startBridgeServer('sqlite', { memoryLog: true, backing }),
 };

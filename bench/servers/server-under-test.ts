@@ -19,7 +19,18 @@ export interface ServerUnderTest {
 }
 
 /** The figures of the suite, by number. */
-export type FigureKey = '1' | '2' | '2b' | '3' | '4' | '5' | '6' | '7' | '7b';
+export const FIGURES = ['1', '2', '2b', '3', '4', '5', '6', '7', '7b'] as const;
+
+/** A figure of the suite. */
+export type FigureKey = (typeof FIGURES)[number];
+
+/** What a server keeps outside its process (a database, Redis keys), created ahead of it. */
+export interface Backing {
+  /** What the server is started with: plain strings, so they can cross to a forked process. */
+  settings: Record<string, string>;
+  /** Removes it (after the server stopped, or its process was killed). */
+  remove(): Promise<void>;
+}
 
 /** One contestant of the comparison: how to start it, and how it is named in the tables. */
 export interface Contestant {
@@ -27,7 +38,16 @@ export interface Contestant {
   label: string;
   /** The figures it runs (all by default). */
   figures?: FigureKey[];
-  start(): Promise<ServerUnderTest>;
+  /**
+   * Creates its backing apart from the server, for a server started in a process that may be
+   * killed (figure 5): whoever created the backing removes it. None when it keeps nothing outside.
+   */
+  createBacking?(): Promise<Backing>;
+  /**
+   * Starts it on `settings` from `createBacking`, left in place on `close`; without them it creates
+   * a backing of its own and removes it on `close`.
+   */
+  start(settings?: Record<string, string>): Promise<ServerUnderTest>;
 }
 
 /** Listens on a random loopback port and returns the base URL. */
