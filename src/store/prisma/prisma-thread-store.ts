@@ -4,7 +4,7 @@ import { toMessage, toRunRecord, toThreadRecord } from './records.js';
 
 /**
  * The ThreadStore on Prisma: threads, runs and messages. A run's begin and end, the per-run hot
- * path, come from `runWrites` (the driver on SQLite, raw multi-row statements on PostgreSQL).
+ * path, come from `runWrites` (through the driver, SQLite's or pg).
  */
 export function createPrismaThreadStore(
   prisma: BridgePrismaClient,

@@ -1,5 +1,5 @@
 import type { UsageGroup, UsageGroupBy, UsageQuery, UsageStore, UsageTotals } from '../usage-store.js';
-import type { SqlDialect } from './insert-rows.js';
+import type { SqlDialect } from '../sql/sql-dialect.js';
 import type { BridgePrismaClient } from './prisma-client.js';
 
 /** The SQL expression each grouping groups by (column names are fixed here, never from input). */

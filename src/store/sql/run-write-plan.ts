@@ -28,8 +28,8 @@ export interface BeginRunReads {
 
 /**
  * The writes of a run's start, as data: the SQLite store executes them through the driver in one
- * synchronous transaction, the PostgreSQL store as multi-row statements in a Prisma transaction.
- * Both stores share this one description of what a run's start writes.
+ * synchronous transaction, the PostgreSQL store as pipelined multi-row statements through the pg
+ * driver. Both stores share this one description of what a run's start writes.
  */
 export function planBeginRun(input: BeginRunInput, reads: BeginRunReads): RunWrite[] {
   const { threadId, runId, startedAt } = input;

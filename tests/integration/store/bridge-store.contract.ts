@@ -169,6 +169,99 @@ export function describeBridgeStoreContract(name: string, make: () => Promise<St
       expect((await store.threads.runs('c-long'))[0]).toMatchObject({ status: 'success' });
     });
 
+    it('returns the stored thread from a begin: as created, or as the last run left it', async () => {
+      const { thread: created } = await begin(store, 'c-back', 'c-back-r1', 'tenant-back');
+      expect(created).toEqual({
+        id: 'c-back',
+        tenantId: 'tenant-back',
+        agentId: 'agent',
+        status: 'running',
+        snapshot: createThreadSnapshot({}),
+        createdAt: at,
+        updatedAt: at,
+      });
+      const finishedAt = new Date(at.getTime() + 1234);
+      await store.threads.finishRun(finish('c-back', 'c-back-r1', { finishedAt }));
+      const stored = await store.threads.get('c-back');
+      expect(stored).toMatchObject({ status: 'idle', createdAt: at, updatedAt: finishedAt });
+      // The thread before this run: what the previous run's end stored, not yet marked running.
+      const { thread } = await begin(store, 'c-back', 'c-back-r2');
+      expect(thread).toEqual(stored);
+      expect((await store.threads.get('c-back'))?.status).toBe('running');
+    });
+
+    it('refuses one of two begins of the same runId made at once', async () => {
+      await begin(store, 'c-twice', 'c-twice-r1');
+      await store.threads.finishRun(finish('c-twice', 'c-twice-r1'));
+      const results = await Promise.allSettled([
+        begin(store, 'c-twice', 'c-twice-r2'),
+        begin(store, 'c-twice', 'c-twice-r2'),
+      ]);
+      expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+      const refused = results.find((r) => r.status === 'rejected');
+      expect(refused?.reason).toMatchObject({ code: 'INVALID_INPUT' });
+      expect((await store.threads.runs('c-twice')).map((r) => r.runId)).toEqual(['c-twice-r1', 'c-twice-r2']);
+    });
+
+    it('stores a run end of more rows than one statement binds (PostgreSQL: 65535 parameters)', async () => {
+      await begin(store, 'c-huge', 'c-huge-r1');
+      // 10,000 messages of 7 columns: more than one statement of PostgreSQL holds (9362 rows).
+      const produced: Message[] = Array.from({ length: 10_000 }, (_, i) => ({
+        id: `h${i}`,
+        role: 'assistant',
+        content: `${i}`,
+      }));
+      await store.threads.finishRun(finish('c-huge', 'c-huge-r1', { messages: produced }));
+      expect(await store.threads.messages('c-huge')).toEqual(produced);
+      await begin(store, 'c-huge', 'c-huge-r2');
+      await store.threads.finishRun(
+        finish('c-huge', 'c-huge-r2', { messages: [{ id: 'after', role: 'user', content: 'x' }] }),
+      );
+      expect((await store.threads.messages('c-huge')).at(-1)?.id).toBe('after');
+    });
+
+    it('rolls back a failing run end entirely: the thread, its run and messages stay as they were', async () => {
+      await store.threads.beginRun({
+        threadId: 'c-undo',
+        runId: 'c-undo-r1',
+        tenantId: 'default',
+        agentId: 'agent',
+        input: input('c-undo', 'c-undo-r1'),
+        startedAt: at,
+        messages: [{ id: 'u', role: 'user', content: 'hi' }],
+      });
+      const before = {
+        thread: await store.threads.get('c-undo'),
+        runs: await store.threads.runs('c-undo'),
+        messages: await store.threads.messages('c-undo'),
+      };
+      const broken = approval('c-undo-i');
+      await expect(
+        store.threads.finishRun(
+          finish('c-undo', 'c-undo-r1', {
+            finishedAt: new Date(at.getTime() + 5000),
+            snapshot: createThreadSnapshot({ changed: true }),
+            messages: [
+              { id: 'u', role: 'user', content: 'edited' },
+              { id: 'v', role: 'assistant', content: 'new' },
+            ],
+            toolCalls: [{ toolCallId: 'c-undo-tc', name: 'refund', kind: 'approval', status: 'GATED' }],
+            // The same interrupt id twice: refused after the messages and tool calls were written.
+            interrupts: [broken, broken],
+          }),
+        ),
+      ).rejects.toThrow();
+      expect({
+        thread: await store.threads.get('c-undo'),
+        runs: await store.threads.runs('c-undo'),
+        messages: await store.threads.messages('c-undo'),
+      }).toEqual(before);
+      expect(await store.interrupts.issuedToolCalls('c-undo', ['c-undo-tc'])).toEqual([]);
+      // The same end without the fault then goes in whole.
+      await store.threads.finishRun(finish('c-undo', 'c-undo-r1', { interrupts: [broken] }));
+      expect((await store.interrupts.get('c-undo-i'))?.status).toBe('PENDING');
+    });
+
     it('logs events in batches, reads them after a sequence number, and refuses a duplicate seq atomically', async () => {
       await begin(store, 'c-3', 'c-3-r1');
       const events = Array.from({ length: 2500 }, (_, i) => ({
