@@ -1,0 +1,54 @@
+/**
+ * Figures 1, 3 (100 runs) and 7 on the Express server and the bridge (SQLite) alone, in seconds:
+ * `npx tsx bench/compare-probe.ts [checkout]`, run from that checkout (default: this one). Run it
+ * in two checkouts one after the other, several times, to compare two versions of the bridge on
+ * one host (a full `npm run bench` takes minutes, and hosts differ more than versions do). Prints
+ * the median events/s of each measurement.
+ */
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type * as Figures from './figures.js';
+import type * as LoadDriver from './load-driver.js';
+import type * as BridgeServer from './servers/bridge-server.js';
+import type * as ExpressServer from './servers/express-server.js';
+import type * as Stats from './stats.js';
+
+const root = path.resolve(process.argv[2] ?? '.');
+const load = <T>(file: string): Promise<T> =>
+  import(pathToFileURL(path.join(root, 'bench', file)).href) as Promise<T>;
+const { measure } = await load<typeof Figures>('figures.ts');
+const { startLoadClient } = await load<typeof LoadDriver>('load-driver.ts');
+const { bridgeContestants } = await load<typeof BridgeServer>('servers/bridge-server.ts');
+const { expressContestant } = await load<typeof ExpressServer>('servers/express-server.ts');
+const { median } = await load<typeof Stats>('stats.ts');
+
+/** Each measurement: label, events per run, simultaneous runs, repetitions. */
+const PLAN: [string, number, number, number][] = [
+  ['1: 5000 events', 5000, 1, 7],
+  ['3: 100 x 200', 200, 100, 3],
+  ['7: 1000', 1000, 1, 5],
+  ['7: 10000', 10_000, 1, 3],
+  ['7: 50000', 50_000, 1, 2],
+];
+
+const client = startLoadClient();
+try {
+  for (const contestant of [expressContestant, bridgeContestants[0]!]) {
+    const server = await contestant.start();
+    try {
+      const eventsPerSec = async (events: number, concurrency: number, reps: number) =>
+        median(
+          (await measure(client, server.url, { events, concurrency, reps, timeoutMs: 120_000 })).eventsPerSec,
+        );
+      await eventsPerSec(2000, 1, 5);
+      const cells: string[] = [];
+      for (const [label, events, concurrency, reps] of PLAN)
+        cells.push(`${label}: ${((await eventsPerSec(events, concurrency, reps)) / 1000).toFixed(1)}k`);
+      console.log(`${root} ${contestant.key}: ${cells.join(', ')}`);
+    } finally {
+      await server.close();
+    }
+  }
+} finally {
+  client.close();
+}
