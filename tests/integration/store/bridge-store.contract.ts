@@ -55,7 +55,12 @@ function finish(threadId: string, runId: string, extra: Partial<FinishRunInput> 
   };
 }
 
-async function begin(store: BridgeStore, threadId: string, runId: string, tenantId = 'default') {
+async function begin(
+  store: BridgeStore,
+  threadId: string,
+  runId: string,
+  { tenantId = 'default', messages = [] }: { tenantId?: string; messages?: Message[] } = {},
+) {
   return store.threads.beginRun({
     threadId,
     runId,
@@ -63,7 +68,7 @@ async function begin(store: BridgeStore, threadId: string, runId: string, tenant
     agentId: 'agent',
     input: input(threadId, runId),
     startedAt: at,
-    messages: [],
+    messages,
   });
 }
 
@@ -87,13 +92,7 @@ export function describeBridgeStoreContract(name: string, make: () => Promise<St
     });
 
     it('appends new messages in order and replaces known ids in place', async () => {
-      await store.threads.beginRun({
-        threadId: 'c-2',
-        runId: 'c-2-r1',
-        tenantId: 'default',
-        agentId: 'agent',
-        input: input('c-2', 'c-2-r1'),
-        startedAt: at,
+      await begin(store, 'c-2', 'c-2-r1', {
         messages: [
           { id: 'a', role: 'user', content: 'one' },
           { id: 'b', role: 'user', content: 'two' },
@@ -124,15 +123,7 @@ export function describeBridgeStoreContract(name: string, make: () => Promise<St
 
     it('stores a long run end whole: every message in order, known ids replaced in place', async () => {
       const known = (i: number, content = `known ${i}`): Message => ({ id: `k${i}`, role: 'user', content });
-      await store.threads.beginRun({
-        threadId: 'c-long',
-        runId: 'c-long-r1',
-        tenantId: 'default',
-        agentId: 'agent',
-        input: input('c-long', 'c-long-r1'),
-        startedAt: at,
-        messages: [known(0), known(1), known(2)],
-      });
+      await begin(store, 'c-long', 'c-long-r1', { messages: [known(0), known(1), known(2)] });
       // 101 new messages (not a multiple of any statement's row count) with the known ids in
       // between, so the replaced rows fall in the middle of the statements that write the new ones.
       const produced: Message[] = Array.from({ length: 101 }, (_, i) => ({
@@ -170,7 +161,7 @@ export function describeBridgeStoreContract(name: string, make: () => Promise<St
     });
 
     it('returns the stored thread from a begin: as created, or as the last run left it', async () => {
-      const { thread: created } = await begin(store, 'c-back', 'c-back-r1', 'tenant-back');
+      const { thread: created } = await begin(store, 'c-back', 'c-back-r1', { tenantId: 'tenant-back' });
       expect(created).toEqual({
         id: 'c-back',
         tenantId: 'tenant-back',
@@ -221,15 +212,7 @@ export function describeBridgeStoreContract(name: string, make: () => Promise<St
     });
 
     it('rolls back a failing run end entirely: the thread, its run and messages stay as they were', async () => {
-      await store.threads.beginRun({
-        threadId: 'c-undo',
-        runId: 'c-undo-r1',
-        tenantId: 'default',
-        agentId: 'agent',
-        input: input('c-undo', 'c-undo-r1'),
-        startedAt: at,
-        messages: [{ id: 'u', role: 'user', content: 'hi' }],
-      });
+      await begin(store, 'c-undo', 'c-undo-r1', { messages: [{ id: 'u', role: 'user', content: 'hi' }] });
       const before = {
         thread: await store.threads.get('c-undo'),
         runs: await store.threads.runs('c-undo'),
@@ -308,7 +291,7 @@ export function describeBridgeStoreContract(name: string, make: () => Promise<St
     it('lists threads per tenant, newest first, with a cursor', async () => {
       // Distinct end times: the order must not depend on how fast the store is.
       for (const [i, id] of ['l-1', 'l-2', 'l-3'].entries()) {
-        await begin(store, id, `${id}-r`, 'tenant-list');
+        await begin(store, id, `${id}-r`, { tenantId: 'tenant-list' });
         const finishedAt = new Date(Date.UTC(2030, 0, 1, 0, 0, i));
         await store.threads.finishRun(finish(id, `${id}-r`, { finishedAt }));
       }
