@@ -1,13 +1,11 @@
 import type { Pool } from 'pg';
 import { EventSequenceError, fromBatchRow, toBatchRows, type EventBatchRow } from '../event-batches.js';
 import type { EventLog, LoggedEvent } from '../event-log.js';
+import { isUniqueViolation } from './pg-errors.js';
 import { createPostgresAppendQueue, type QueuedAppend } from './postgres-append-queue.js';
 
 /** Batch rows fetched per round trip while reading. */
 const ROWS_PER_READ = 16;
-
-/** PostgreSQL's SQLSTATE for a unique violation: another writer committed the same `seq` first. */
-const UNIQUE_VIOLATION = '23505';
 
 /**
  * The event log on PostgreSQL through the pg driver: one row per committed batch
@@ -72,7 +70,8 @@ export function createPostgresEventLog(pool: Pool, schema: string, appendPool: P
     try {
       return (await insert([append]))[0];
     } catch (error) {
-      if ((error as { code?: unknown }).code !== UNIQUE_VIOLATION) return toError(error);
+      // A unique violation is another writer that committed the same `seq` first.
+      if (!isUniqueViolation(error)) return toError(error);
       return lastSeq(append.threadId).then(
         (last) => new EventSequenceError(append.threadId, last + 1, append.rows[0]!.seq),
         () => toError(error),

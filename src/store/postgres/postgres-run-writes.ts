@@ -3,6 +3,7 @@ import { InvalidInputError } from '../../protocol/bridge-error.js';
 import { toThreadRecord, type ThreadRow } from '../prisma/records.js';
 import { planBeginRun, planFinishRun, type RunWrite, type SqlValue } from '../sql/run-write-plan.js';
 import type { ThreadStore } from '../thread-store.js';
+import { isUniqueViolation } from './pg-errors.js';
 
 /** One statement of a pipeline: its text and bound values. */
 interface Query {
@@ -12,9 +13,6 @@ interface Query {
 
 /** PostgreSQL refuses a statement with more bound parameters than this (a 16-bit count). */
 const MAX_PARAMETERS_PER_STATEMENT = 65_535;
-
-/** PostgreSQL's SQLSTATE for a unique violation. */
-const UNIQUE_VIOLATION = '23505';
 
 /**
  * The thread's columns, its dates read as the instants they are: Prisma writes a `DateTime` as
@@ -158,9 +156,4 @@ function toQueries(writes: readonly RunWrite[]): Query[] {
 /** A `timestamp(3)` column ignores the offset of its input: UTC text stores what Prisma stores. */
 function toPostgresValue(value: SqlValue): string | number | null {
   return value instanceof Date ? value.toISOString() : value;
-}
-
-function isUniqueViolation(error: unknown, constraint: string): boolean {
-  const { code, constraint: name } = error as { code?: unknown; constraint?: unknown };
-  return code === UNIQUE_VIOLATION && name === constraint;
 }
