@@ -78,6 +78,8 @@ export function startWalCheckpointer(
   return {
     async close() {
       closing = true;
+      // Held until it exits: an unreferenced worker would let the process end inside close().
+      worker.ref();
       worker.postMessage('close');
       await exited;
     },

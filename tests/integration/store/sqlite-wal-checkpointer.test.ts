@@ -1,9 +1,11 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startWalCheckpointer, type WalCheckpointer } from '../../../src/store/sqlite/wal-checkpointer.js';
+import { createTestDatabaseUrl } from '../../fixtures/sqlite-database.js';
 
 /** Polls `check` every 20 ms until it holds or `timeoutMs` passes. */
 async function eventually(check: () => boolean, timeoutMs = 5000): Promise<void> {
@@ -54,6 +56,24 @@ describe('SQLite WAL checkpointer (a worker thread with its own connection)', ()
     await eventually(() => autoCheckpoint(db) === 0);
     await checkpointer.close();
     expect(autoCheckpoint(db)).toBe(1000);
+  });
+
+  it('keeps the process alive until the store has closed, when nothing else does', () => {
+    const url = createTestDatabaseUrl();
+    const module = path.resolve('src/store/sqlite/open-sqlite-store.ts');
+    // The checkpointer's worker is unreferenced while it runs: a process whose last work is the
+    // store's close() (a shutdown) must see it resolve, not end with it pending.
+    const script = [
+      `import { openSqliteStore } from ${JSON.stringify(module)};`,
+      `const store = await openSqliteStore(${JSON.stringify(url)});`,
+      'await store.close();',
+      "console.log('closed');",
+    ].join('\n');
+    const output = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(output.trim()).toBe('closed');
   });
 
   it('reports a worker that cannot start and leaves checkpoints to the connection', async () => {
