@@ -3,7 +3,7 @@
  * `npx tsx bench/compare-probe.ts [checkout]`, run from that checkout (default: this one). Run it
  * in two checkouts one after the other, several times, to compare two versions of the bridge on
  * one host (a full `npm run bench` takes minutes, and hosts differ more than versions do). Prints
- * the median events/s of each measurement.
+ * the median events/s of each measurement. `PROBE_FLOOR=1` adds the floor.
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -11,6 +11,7 @@ import type * as Figures from './figures.js';
 import type * as LoadDriver from './load-driver.js';
 import type * as BridgeServer from './servers/bridge-server.js';
 import type * as ExpressServer from './servers/express-server.js';
+import type * as FloorServer from './servers/floor-server.js';
 import type * as Stats from './stats.js';
 
 const root = path.resolve(process.argv[2] ?? '.');
@@ -20,7 +21,14 @@ const { measure } = await load<typeof Figures>('figures.ts');
 const { startLoadClient } = await load<typeof LoadDriver>('load-driver.ts');
 const { bridgeContestants } = await load<typeof BridgeServer>('servers/bridge-server.ts');
 const { expressContestant } = await load<typeof ExpressServer>('servers/express-server.ts');
+const { floorContestant } = await load<typeof FloorServer>('servers/floor-server.ts');
 const { median } = await load<typeof Stats>('stats.ts');
+/** `PROBE_FLOOR=1` measures the floor too (figure 7's share of it). */
+const contestants = [
+  ...(process.env.PROBE_FLOOR === '1' ? [floorContestant] : []),
+  expressContestant,
+  bridgeContestants[0]!,
+];
 
 /** Each measurement: label, events per run, simultaneous runs, repetitions. */
 const PLAN: [string, number, number, number][] = [
@@ -33,7 +41,7 @@ const PLAN: [string, number, number, number][] = [
 
 const client = startLoadClient();
 try {
-  for (const contestant of [expressContestant, bridgeContestants[0]!]) {
+  for (const contestant of contestants) {
     const server = await contestant.start();
     try {
       const eventsPerSec = async (events: number, concurrency: number, reps: number) =>
