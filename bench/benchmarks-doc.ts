@@ -10,7 +10,6 @@ const NOT_MEASURED = [
   "- **CopilotKit's idle subscribers**: its runtime follows a thread only with `POST /agent/:id/connect`, which " +
     'completes at once when no run is in flight, so an idle subscriber does not exist there (figure 5 has its held ' +
     'runs only).',
-  '- **Figure 3 latency per event** at 1/10/100/1000 runs: figure 2b measures it at 1 and 100 paced runs only.',
 ];
 
 /** How figures 2b, 4, 5, 6 and 7b are measured. */
@@ -170,7 +169,8 @@ export function benchmarksDoc(options: {
       'after the other, time from sending the request to receiving the bytes of `RUN_STARTED`; 3: batches of ' +
       `${plan.concurrency.levels.join(', ')} simultaneous runs of ${plan.concurrency.events} events ` +
       `(${plan.concurrency.optional.join(', ') || 'none'} more when the largest predicts it fits ` +
-      `${plan.concurrency.budgetMs / 1000} s), ${plan.concurrency.reps} batches each; 7: one run of ` +
+      `${plan.concurrency.budgetMs / 1000} s), ${plan.concurrency.reps} batches each, then one more with emit ` +
+      'stamps for the latency per event (as in 2b, but a burst); 7: one run of ' +
       `${plan.growth.lengths.join(', ')} events, ${plan.growth.reps} times each` +
       `${onceWhenAffordable(plan.growth.optional)} (within ${plan.growth.budgetMs / 1000} s).`,
     ...moreMethodLines(plan),

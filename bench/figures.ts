@@ -75,6 +75,11 @@ export interface Samples {
   runStartedMs: number[];
   /** Whole run per run, ms. */
   runMs: number[];
+  /**
+   * Figure 3: added latency per stamped event (emit → client receive) of one more batch with
+   * emit stamps, ms; not measured in the batches counted for events/s (the client reads stamps).
+   */
+  latencyMs?: number[];
   failed: number;
   skipped?: string;
 }
@@ -150,4 +155,27 @@ export async function measureIfAffordable(
 /** The median wall time of a batch from its samples (events / rate). */
 export function medianBatchMs(samples: Samples, eventsPerBatch: number): number {
   return (eventsPerBatch / median(samples.eventsPerSec)) * 1000;
+}
+
+/**
+ * The time one run of `events` events should take, from the two longest lengths measured so far:
+ * when events/s fell from the shorter to the longer, it is assumed to go on falling at the same
+ * power of the length (a contestant whose cost per event grows with the run, such as one that
+ * walks its whole run per event, is not given a length it cannot finish in the timeout). Without a
+ * shorter length, or when the rate did not fall, the rate of the longer is kept.
+ */
+export function extrapolatedRunMs(
+  shorter: { events: number; samples: Samples } | undefined,
+  longer: { events: number; samples: Samples },
+  events: number,
+): number {
+  const rate = median(longer.samples.eventsPerSec);
+  const before = shorter && !shorter.samples.skipped ? median(shorter.samples.eventsPerSec) : Number.NaN;
+  // events/s ~ length^-fall between the two lengths (0 when it did not fall).
+  const fall =
+    before > rate && longer.events > (shorter?.events ?? 0)
+      ? Math.log(before / rate) / Math.log(longer.events / shorter!.events)
+      : 0;
+  const expected = rate * (events / longer.events) ** -fall;
+  return (events / expected) * 1000;
 }

@@ -5,6 +5,7 @@ import { median } from './stats.js';
 
 const startedOf = (s: { runStartedMs: number[] }): number[] => s.runStartedMs;
 const runOf = (s: { runMs: number[] }): number[] => s.runMs;
+const latencyOf = (s: { latencyMs?: number[] }): number[] => s.latencyMs ?? [];
 const medianOf = (s: { eventsPerSec: number[]; skipped?: string } | undefined): number =>
   s && !s.skipped ? median(s.eventsPerSec) : Number.NaN;
 
@@ -15,8 +16,16 @@ export function onceWhenAffordable(optional: number[]): string {
 
 /** The figures as Markdown tables, contestants side by side (one column each). */
 export function figureTables(all: ContestantResults[], plan: SuitePlan): string {
-  // Contestants that ran figures 1-3 and 7 (the in-memory log runs figure 6 only; skipped ones none).
-  const results = all.filter((r) => !r.skipped && (r.single || r.startup || r.errors.length > 0));
+  // Contestants that ran any of figures 1-3 and 7 (the in-memory log runs figure 6 only; skipped ones none).
+  const results = all.filter(
+    (r) =>
+      !r.skipped &&
+      (r.single ||
+        r.startup ||
+        Object.keys(r.concurrency).length > 0 ||
+        Object.keys(r.growth).length > 0 ||
+        r.errors.length > 0),
+  );
   const header = ['', ...results.map((r) => r.label)];
   const row = (name: string, cell: (r: ContestantResults) => string): string[] => [
     name,
@@ -46,7 +55,9 @@ export function figureTables(all: ContestantResults[], plan: SuitePlan): string 
     '',
     `### Figure 3: simultaneous runs (${concurrency.events} events each, ${concurrency.reps} repetitions)`,
     '',
-    'Events/s counts every event of every run of a batch over the batch wall time.',
+    'Events/s counts every event of every run of a batch over the batch wall time. Latency per event: one more batch ' +
+      'per level with emit stamps (agent emit → client receive of every stamped event; a burst, so mostly the time ' +
+      'an event waits behind the others).',
     '',
     markdownTable(header, [
       ...levels.map((level) =>
@@ -57,6 +68,12 @@ export function figureTables(all: ContestantResults[], plan: SuitePlan): string 
       ),
       ...levels.map((level) =>
         row(`${level} runs: run time p99 ms`, (r) => p99Ms(r.concurrency[level], runOf)),
+      ),
+      ...levels.map((level) =>
+        row(`${level} runs: latency per event, median ms`, (r) => medianMs(r.concurrency[level], latencyOf)),
+      ),
+      ...levels.map((level) =>
+        row(`${level} runs: latency per event, p99 ms`, (r) => p99Ms(r.concurrency[level], latencyOf)),
       ),
     ]),
     '',

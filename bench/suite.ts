@@ -1,4 +1,5 @@
 import {
+  extrapolatedRunMs,
   measure,
   measureIfAffordable,
   medianBatchMs,
@@ -8,6 +9,8 @@ import {
 } from './figures.js';
 import { fanoutTransports, measureFanout } from './fanout-figure.js';
 import { measureHistory } from './history-figure.js';
+import { eventsOnWire } from './event-mix.js';
+import type { LatencyProbe } from './latency.js';
 import { measureLatency } from './latency-figure.js';
 import type { LoadClient } from './load-driver.js';
 import { measureMemoryApart } from './memory-apart.js';
@@ -29,6 +32,7 @@ async function measureConcurrency(
   client: LoadClient,
   url: string,
   plan: SuitePlan,
+  probe: LatencyProbe,
 ): Promise<Record<number, Samples>> {
   const { levels, optional, events, reps, budgetMs } = plan.concurrency;
   const out: Record<number, Samples> = {};
@@ -41,6 +45,7 @@ async function measureConcurrency(
     out[concurrency] = await measureIfAffordable(estimate, plan.timeoutMs / 2, () =>
       measure(client, url, { events, concurrency, reps, timeoutMs: plan.timeoutMs }),
     );
+    await addLatency(client, url, plan, probe, out[concurrency]!, concurrency);
     largest = concurrency;
   }
   for (const concurrency of optional) {
@@ -50,8 +55,37 @@ async function measureConcurrency(
     out[concurrency] = await measureIfAffordable(estimate, budgetMs, () =>
       measure(client, url, { events, concurrency, reps, timeoutMs: plan.timeoutMs }),
     );
+    await addLatency(client, url, plan, probe, out[concurrency]!, concurrency);
   }
   return out;
+}
+
+/**
+ * Figure 3's latency per event: one more batch of the level, its events stamped by the agent
+ * (`emit@<time>`, 5 of 12) and read by the client on arrival. A burst: the latency is mostly the
+ * time an event waits behind the others. Skipped with the level.
+ */
+async function addLatency(
+  client: LoadClient,
+  url: string,
+  plan: SuitePlan,
+  probe: LatencyProbe,
+  samples: Samples,
+  concurrency: number,
+): Promise<void> {
+  if (samples.skipped || samples.eventsPerSec.length === 0) return;
+  const { events } = plan.concurrency;
+  const batch = await client.run({
+    baseUrl: url,
+    events,
+    concurrency,
+    timeoutMs: plan.timeoutMs,
+    latency: probe,
+  });
+  const expected = eventsOnWire(events);
+  samples.latencyMs = batch.runs
+    .filter((r) => r.ok && r.events === expected)
+    .flatMap((r) => r.latenciesMs ?? []);
 }
 
 /**
@@ -65,20 +99,26 @@ async function measureGrowth(
 ): Promise<Record<number, Samples>> {
   const { lengths, optional, reps, budgetMs } = plan.growth;
   const out: Record<number, Samples> = {};
-  let longest = 0;
+  const measured: number[] = [];
+  // From the two longest lengths measured (none after a failed one): see extrapolatedRunMs.
+  const estimateMs = (events: number, fallback: number): number => {
+    const [shorter, longer] = measured.slice(-2).map((length) => ({ events: length, samples: out[length]! }));
+    if (!longer && !shorter) return fallback;
+    const last = longer ?? shorter!;
+    if (last.samples.skipped || last.samples.eventsPerSec.length === 0) return Number.NaN;
+    return extrapolatedRunMs(longer ? shorter : undefined, last, events);
+  };
   for (const events of lengths) {
-    const known = out[longest];
     // A contestant far slower than the rest must not spend the whole timeout on every longer length.
-    const estimate = known ? medianBatchMs(known, events) * reps : 0;
+    const estimate = estimateMs(events, 0) * reps;
     log(`  figure 7: one run of ${events} events`);
     out[events] = await measureIfAffordable(estimate, plan.timeoutMs / 2, () =>
       measure(client, url, { events, concurrency: 1, reps, timeoutMs: plan.timeoutMs }),
     );
-    longest = events;
+    measured.push(events);
   }
   for (const events of optional) {
-    const known = out[longest];
-    const estimate = known ? medianBatchMs(known, events) : Number.POSITIVE_INFINITY;
+    const estimate = estimateMs(events, Number.POSITIVE_INFINITY);
     log(`  figure 7: one run of ${events} events (estimated ${(estimate / 1000).toFixed(1)} s)`);
     out[events] = await measureIfAffordable(estimate, budgetMs, () =>
       measure(client, url, { events, concurrency: 1, reps: 1, timeoutMs: plan.timeoutMs }),
@@ -147,8 +187,9 @@ async function measureInProcess(
       log(`  figure 2: ${plan.startup.reps} runs of ${plan.startup.events} events, one after the other`);
       results.startup = await measure(client, url, { ...plan.startup, concurrency: 1, timeoutMs });
     }
-    await measureMore(server, client, plan, wants, results);
-    if (wants('3')) results.concurrency = await measureConcurrency(client, url, plan);
+    const probe = await client.probeClock();
+    await measureMore(server, client, plan, wants, results, probe);
+    if (wants('3')) results.concurrency = await measureConcurrency(client, url, plan, probe);
     if (wants('7')) results.growth = await measureGrowth(client, url, plan);
   } catch (error) {
     results.errors.push(String(error));
@@ -166,9 +207,9 @@ async function measureMore(
   plan: SuitePlan,
   wants: Wants,
   results: ContestantResults,
+  probe: LatencyProbe,
 ): Promise<void> {
   const live = server.features?.live === true;
-  const probe = await client.probeClock();
   const attempt = async (figure: string, run: () => Promise<void>): Promise<void> => {
     try {
       await run();

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import {
+  emptySamples,
+  extrapolatedRunMs,
+  type ContestantResults,
+  type SuitePlan,
+} from '../../../bench/figures.js';
+import { figureTables } from '../../../bench/report.js';
+
+const plan: SuitePlan = {
+  timeoutMs: 1000,
+  warmup: { events: 10, runs: 1 },
+  single: { events: 10, reps: 1 },
+  startup: { events: 10, reps: 1 },
+  concurrency: { levels: [1, 100], optional: [], events: 200, reps: 1, budgetMs: 1000 },
+  growth: { lengths: [1000], optional: [], reps: 1, budgetMs: 1000 },
+  latency: { levels: [1], events: 10, intervalMs: 20 },
+  fanout: { subscribers: [1], events: 10, transports: ['sse'] },
+  memory: { idleSubscribers: 1, activeRuns: 1, holdAfter: 1 },
+  persistence: { events: 10, reps: 1, concurrency: 1, concurrentEvents: 10 },
+  history: { earlierRuns: [1], earlierEvents: 1, events: 10, reps: 1 },
+};
+
+function contestant(key: string, latencyMs?: number[]): ContestantResults {
+  const samples = { ...emptySamples(), eventsPerSec: [1000], runStartedMs: [1], runMs: [2] };
+  return {
+    key,
+    label: key,
+    validation: 'ok',
+    single: samples,
+    concurrency: { 1: samples, 100: { ...samples, ...(latencyMs ? { latencyMs } : {}) } },
+    growth: {},
+    notes: [],
+    errors: [],
+  };
+}
+
+/** The cells of the row named `name`, after its name. */
+function cells(markdown: string, name: string): string[] {
+  const line = markdown.split('\n').find((l) => l.startsWith(`| ${name} `));
+  if (!line) throw new Error(`no row "${name}"`);
+  return line
+    .split('|')
+    .slice(2, -1)
+    .map((c) => c.trim());
+}
+
+describe('figure 3 table', () => {
+  it('reports the latency per event of the stamped batch, and a dash where it was not measured', () => {
+    // 100 samples: p99 by nearest rank is the 99th, the median the 50th.
+    const latencies = Array.from({ length: 100 }, (_, i) => i + 1);
+    const tables = figureTables([contestant('bridge', latencies), contestant('other')], plan);
+    expect(cells(tables, '100 runs: latency per event, median ms')).toEqual(['50.0', '–']);
+    expect(cells(tables, '100 runs: latency per event, p99 ms')).toEqual(['99.0', '–']);
+  });
+});
+
+describe('figure tables of a partial run', () => {
+  it('keep a contestant that ran figure 3 alone (`--figures=3`)', () => {
+    const { single: _single, ...only3 } = contestant('bridge', [5]);
+    const tables = figureTables([only3], plan);
+    expect(cells(tables, '100 runs: latency per event, p99 ms')).toEqual(['5.00']);
+  });
+});
+
+describe('figure 7 estimate of the next run length', () => {
+  const at = (eventsPerSec: number) => ({ ...emptySamples(), eventsPerSec: [eventsPerSec] });
+
+  it('keeps the rate of the longest length when it did not fall', () => {
+    expect(
+      extrapolatedRunMs(
+        { events: 1000, samples: at(100_000) },
+        { events: 10_000, samples: at(120_000) },
+        50_000,
+      ),
+    ).toBeCloseTo((50_000 / 120_000) * 1000);
+    expect(extrapolatedRunMs(undefined, { events: 10_000, samples: at(1000) }, 50_000)).toBeCloseTo(50_000);
+  });
+
+  it('goes on falling as it fell: a cost per event that grows with the run', () => {
+    // 3300 → 411 events/s from 1000 to 10000 events (CopilotKit's runtime here): about length^-0.9.
+    const estimate = extrapolatedRunMs(
+      { events: 1000, samples: at(3300) },
+      { events: 10_000, samples: at(411) },
+      50_000,
+    );
+    const fall = Math.log(3300 / 411) / Math.log(10);
+    expect(estimate).toBeCloseTo((50_000 / (411 * 5 ** -fall)) * 1000, 0);
+    // Far past the 90 s a length may take; the rate alone would say 122 s.
+    expect(estimate).toBeGreaterThan(500_000);
+  });
+});
