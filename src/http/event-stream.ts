@@ -4,6 +4,9 @@ import type { BaseEvent } from '@ag-ui/core';
 
 const PROTO_MEDIA_TYPE = 'application/vnd.ag-ui.event+proto';
 
+/** The most frames one write carries; the rest of a tick's frames go in further writes. */
+const MAX_FRAMES_PER_WRITE = 256;
+
 /** A stream of AG-UI events to one HTTP client, SSE or protobuf framed. */
 export interface EventStream {
   /** Writes one event; `json` is the exact JSON already logged, reused for the SSE frame. */
@@ -57,7 +60,9 @@ export function openEventStream(req: Request, res: Response, options: { keepAliv
     const idle = frames.length === 0 && binary.length === 0;
     if (typeof chunk === 'string') frames.push(chunk);
     else binary.push(chunk);
-    if (idle) process.nextTick(flush);
+    // A long burst leaves in parts, so the client reads while the rest is made.
+    if (frames.length + binary.length >= MAX_FRAMES_PER_WRITE) flush();
+    else if (idle) process.nextTick(flush);
   };
   const timer = setInterval(() => {
     if (!wrote && !protobuf) write(': keep-alive\n\n');

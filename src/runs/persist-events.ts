@@ -50,11 +50,15 @@ export const persistEvents =
       };
       let sourceDone = false;
 
+      // An append of this run awaiting its commit: nothing may be committed past it meanwhile.
+      let appending = false;
       const flush = async (): Promise<void> => {
         try {
           while (pending.length > taken) {
             const batch = takeBatch();
+            appending = true;
             await options.log.append(options.threadId, batch);
+            appending = false;
             if (sourceDone && pending.length === taken) await options.beforeEnd?.();
             // Published after the commit (and, for the terminal batch, after the run's end is stored).
             options.onCommitted?.(batch);
@@ -75,10 +79,29 @@ export const persistEvents =
         queueMicrotask(() => void flush());
       };
 
+      // In a long synchronous burst, every SYNC_BATCH events are committed and emitted at once
+      // where the log can commit synchronously: the client reads the first while the agent makes
+      // the rest (otherwise nothing leaves before the whole burst has been made).
+      const appendNow = options.log.appendNow?.bind(options.log);
+      const commitNow = (): void => {
+        const batch = pending.slice(taken);
+        try {
+          // Not now (a transaction is open): the batch goes the usual way.
+          if (!appendNow!(options.threadId, batch)) return schedule();
+        } catch (error) {
+          return subscriber.error(error);
+        }
+        pending = [];
+        taken = 0;
+        options.onCommitted?.(batch);
+        for (const e of batch) subscriber.next(e);
+      };
+
       const subscription = source$.subscribe({
         next: (event) => {
           pending.push({ seq: ++seq, runId, type: event.type, event, json: JSON.stringify(event) });
-          schedule();
+          if (appendNow && !appending && pending.length - taken >= SYNC_BATCH) commitNow();
+          else schedule();
         },
         error: (error: unknown) => subscriber.error(error),
         complete: () => {
@@ -91,3 +114,6 @@ export const persistEvents =
 
 /** The most events one append writes (one transaction). */
 const MAX_BATCH = 1000;
+
+/** Events of a synchronous burst committed and emitted together (`EventLog.appendNow`). */
+const SYNC_BATCH = 256;

@@ -12,6 +12,12 @@ export interface EventLog {
   lastSeq(threadId: string): Promise<number>;
   /** Appends events whose `seq` continue the thread's sequence; all or nothing. */
   append(threadId: string, events: readonly LoggedEvent[]): Promise<void>;
+  /**
+   * Appends and commits at once, synchronously, when the log can (an embedded database): true
+   * once committed, false when it cannot now (nothing was written; use `append`). Lets a long
+   * synchronous burst of events reach its client while the rest of the burst is being made.
+   */
+  appendNow?(threadId: string, events: readonly LoggedEvent[]): boolean;
   /** Up to `limit` events with `seq > afterSeq`, in order. */
   read(threadId: string, afterSeq: number, limit: number): Promise<LoggedEvent[]>;
 }

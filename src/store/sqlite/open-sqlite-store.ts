@@ -59,7 +59,7 @@ export async function openSqliteStore(url: string, options: StoreOptions = {}): 
   );
   return {
     threads: { ...createPrismaThreadStore(prisma, createSqliteRunWrites(connection, writes)), get, messages },
-    events: createSqliteEventLog(connection, writes),
+    events: createSqliteEventLog(connection, writes, lock),
     interrupts: createPrismaInterruptStore(prisma),
     agents: { ...createPrismaAgentDefinitionStore(prisma), revision },
     usage: createPrismaUsageStore(prisma, 'sqlite'),

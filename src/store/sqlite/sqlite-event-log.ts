@@ -1,3 +1,4 @@
+import type { Mutex } from 'async-mutex';
 import type { Database } from 'better-sqlite3';
 import { EventSequenceError, fromBatchRow, toBatchRows, type EventBatchRow } from '../event-batches.js';
 import type { EventLog, LoggedEvent } from '../event-log.js';
@@ -23,7 +24,11 @@ export const EVENT_LOG_READS = {
  * commit with the runs that begin or end in it (a refused append fails alone). A hundred paced runs then cost one commit per turn instead of a hundred, which
  * is what kept the loop busy for tens of milliseconds at a time (docs/benchmarks-history.md).
  */
-export function createSqliteEventLog(db: Database, writes: SqliteWriteQueue): EventLog {
+export function createSqliteEventLog(
+  db: Database,
+  writes: SqliteWriteQueue,
+  lock: Pick<Mutex, 'isLocked'>,
+): EventLog {
   const insert = db.prepare(
     'INSERT INTO "Event" ("threadId", "seq", "lastSeq", "runId", "type", "data") VALUES (?, ?, ?, ?, ?, ?)',
   );
@@ -49,7 +54,18 @@ export function createSqliteEventLog(db: Database, writes: SqliteWriteQueue): Ev
     } else insertRows(threadId, rows);
   };
 
+  // A transaction of its own, outside the group commit: only when no transaction is open on the
+  // connection (the lock is held from a Prisma transaction's BEGIN to its end, and while the
+  // queue writes a group).
+  const appendAlone = db.transaction(appendBatch);
+
   return {
+    appendNow: (threadId, events) => {
+      if (events.length === 0) return true;
+      if (lock.isLocked() || db.inTransaction) return false;
+      appendAlone(threadId, events);
+      return true;
+    },
     lastSeq: async (threadId) => lastSeq.get(threadId)?.lastSeq ?? 0,
     append: async (threadId, events) => {
       if (events.length > 0) await writes.enqueue('event', () => appendBatch(threadId, events));

@@ -1,0 +1,93 @@
+import { Observable } from 'rxjs';
+import { EventType, type BaseEvent } from '@ag-ui/core';
+import { describe, expect, it } from 'vitest';
+import { persistEvents } from '../../../src/runs/persist-events.js';
+import type { EventLog, LoggedEvent } from '../../../src/store/event-log.js';
+import { createInMemoryEventLog } from '../../fakes/in-memory-event-log.js';
+
+/** A log whose synchronous append is `now` (absent: the log has none). */
+function logWith(now?: (events: readonly LoggedEvent[]) => boolean): EventLog & { committed: number[][] } {
+  const inner = createInMemoryEventLog();
+  const committed: number[][] = [];
+  return {
+    committed,
+    lastSeq: inner.lastSeq,
+    read: inner.read,
+    append: async (threadId, events) => {
+      await inner.append(threadId, events);
+      committed.push(events.map((e) => e.seq));
+    },
+    ...(now
+      ? {
+          appendNow: (threadId: string, events: readonly LoggedEvent[]) => {
+            if (!now(events)) return false;
+            void inner.append(threadId, events);
+            committed.push(events.map((e) => e.seq));
+            return true;
+          },
+        }
+      : {}),
+  };
+}
+
+/**
+ * One synchronous burst of `count` text events; `seen()` is read before each emission, so
+ * `before[i]` is how many events had come out of the pipeline when event i was made.
+ */
+function burst(count: number, seen: () => number, before: number[]): Observable<BaseEvent> {
+  return new Observable<BaseEvent>((subscriber) => {
+    for (let i = 0; i < count; i++) {
+      before.push(seen());
+      subscriber.next({ type: EventType.TEXT_MESSAGE_CONTENT, messageId: 'm', delta: `${i}` } as BaseEvent);
+    }
+    subscriber.complete();
+  });
+}
+
+/** Runs the burst through `persistEvents`: the seqs that came out, and `before` (see `burst`). */
+async function persist(log: EventLog, count: number): Promise<{ passed: number[]; before: number[] }> {
+  const passed: number[] = [];
+  const before: number[] = [];
+  await new Promise<void>((resolve, reject) =>
+    burst(count, () => passed.length, before)
+      .pipe(persistEvents({ log, threadId: 't', runId: 'r', lastSeq: 0 }))
+      .subscribe({ next: (e) => passed.push(e.seq), complete: resolve, error: reject }),
+  );
+  return { passed, before };
+}
+
+describe('persistEvents in a synchronous burst', () => {
+  it('commits and emits every 256 events during the burst when the log can commit at once', async () => {
+    const log = logWith(() => true);
+    const { passed, before } = await persist(log, 600);
+    expect(passed).toEqual(Array.from({ length: 600 }, (_, i) => i + 1));
+    // Event 257 is made after the first 256 were committed and emitted; the last 88 go at the end.
+    expect(before[255]).toBe(0);
+    expect(before[256]).toBe(256);
+    expect(before[599]).toBe(512);
+    expect(log.committed.map((seqs) => seqs.length)).toEqual([256, 256, 88]);
+  });
+
+  it('leaves the burst to the usual append when the log cannot commit now, or has no such append', async () => {
+    for (const log of [logWith(() => false), logWith()]) {
+      const { passed, before } = await persist(log, 600);
+      expect(passed).toEqual(Array.from({ length: 600 }, (_, i) => i + 1));
+      expect(before.every((n) => n === 0)).toBe(true);
+      expect(log.committed.map((seqs) => seqs.length)).toEqual([600]);
+    }
+  });
+
+  it('fails the run when the synchronous append throws, and emits nothing of that batch', async () => {
+    const log = logWith(() => {
+      throw new Error('disk full');
+    });
+    const passed: number[] = [];
+    const error = await new Promise<unknown>((resolve) =>
+      burst(300, () => passed.length, [])
+        .pipe(persistEvents({ log, threadId: 't', runId: 'r', lastSeq: 0 }))
+        .subscribe({ next: (e) => passed.push(e.seq), complete: () => resolve(undefined), error: resolve }),
+    );
+    expect(error).toEqual(new Error('disk full'));
+    expect(passed).toEqual([]);
+  });
+});
