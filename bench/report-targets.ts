@@ -1,6 +1,6 @@
 import type { ContestantResults, SuitePlan } from './figures.js';
 import { markdownTable, ms, percentOf } from './format.js';
-import { median } from './stats.js';
+import { median, p99 } from './stats.js';
 
 /** One row of the targets table. */
 interface TargetRow {
@@ -112,6 +112,11 @@ function copilotKitTarget(
           ck.latency?.[l]?.p99Ms ?? Number.NaN,
         ] as [string, number, number],
     ),
+    [
+      'fig. 3 100 runs latency p99',
+      p99(bridge.concurrency[100]?.latencyMs ?? []),
+      p99(ck.concurrency[100]?.latencyMs ?? []),
+    ],
     [
       'fig. 5 per active run',
       bridge.memory?.activeRun?.rssBytes ?? Number.NaN,

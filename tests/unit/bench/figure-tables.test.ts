@@ -6,6 +6,7 @@ import {
   type SuitePlan,
 } from '../../../bench/figures.js';
 import { figureTables } from '../../../bench/report.js';
+import { targetsTable } from '../../../bench/report-targets.js';
 
 const plan: SuitePlan = {
   timeoutMs: 1000,
@@ -88,5 +89,20 @@ describe('figure 7 estimate of the next run length', () => {
     expect(estimate).toBeCloseTo((50_000 / (411 * 5 ** -fall)) * 1000, 0);
     // Far past the 90 s a length may take; the rate alone would say 122 s.
     expect(estimate).toBeGreaterThan(500_000);
+  });
+});
+
+describe("the target 'ahead of CopilotKit's runtime on every figure'", () => {
+  it("counts figure 3's latency per event at 100 runs", () => {
+    const bridge = { ...contestant('bridge-sqlite', [30]) };
+    const ck = { ...contestant('copilotkit', [10]) };
+    const row = targetsTable([bridge, ck], plan)
+      .split('\n')
+      .find((l) => l.includes("ahead of CopilotKit's runtime"));
+    expect(row).toContain('behind on fig. 3 100 runs latency p99');
+    const ahead = targetsTable([contestant('bridge-sqlite', [5]), ck], plan)
+      .split('\n')
+      .find((l) => l.includes("ahead of CopilotKit's runtime"));
+    expect(ahead).not.toContain('fig. 3 100 runs latency p99');
   });
 });
