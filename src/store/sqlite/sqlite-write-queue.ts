@@ -24,12 +24,6 @@ export interface SqliteWriteQueue {
 /** See `SqliteWriteQueue`. */
 export type WriteKind = 'event' | 'run';
 
-/**
- * The longest an append waits for the end of the loop turn before it is committed at the end of
- * the task that queued the next one (figure 2b: 100 paced runs whose timers fire together).
- */
-export const MAX_APPEND_WAIT_MS = 0.5;
-
 /** Run writes per commit, in milliseconds of writing (at least one run write per commit). */
 export const RUN_WRITES_BUDGET_MS = 2;
 
@@ -81,8 +75,8 @@ export function createSqliteWriteQueue(db: Database, lock: Mutex): SqliteWriteQu
 
   let scheduled = false;
   let flushing = false;
-  /** When the oldest append waiting for a commit was queued. */
-  let oldest = 0;
+  /** A commit of the waiting appends is queued for the end of the current task. */
+  let atTaskEnd = false;
   const flush = async (withRuns: boolean): Promise<void> => {
     // One group at a time; a flush that finds one being written leaves its work to the next.
     if (flushing || (events.length === 0 && (!withRuns || runs.length === 0))) return;
@@ -119,10 +113,18 @@ export function createSqliteWriteQueue(db: Database, lock: Mutex): SqliteWriteQu
       new Promise<T>((resolve, reject) => {
         const queued = { write, resolve: resolve as (value: unknown) => void, reject };
         if (kind === 'run') runs.push(queued);
-        else if (events.push(queued) === 1) oldest = performance.now();
-        // In a long turn (many timers firing together, each emitting an event), the appends
-        // waiting longest are committed at the end of this task instead of the end of the turn.
-        else if (performance.now() - oldest >= MAX_APPEND_WAIT_MS) queueMicrotask(() => void flush(false));
+        // A second append waiting: both are committed at the end of this task, not of the turn.
+        // In a turn where many timers fire (100 paced runs, each emitting an event), events are
+        // then committed two by two as they come, not all at the end: figure 2b's median went
+        // from 0.7-1.1 to 0.1-0.2 ms and its p99 from 3.6-4.8 to 1.9-2.0 ms, for a fifth more CPU
+        // time, and no change without pacing (docs/benchmarks-history.md, step 20).
+        else if (events.push(queued) >= 2 && !atTaskEnd) {
+          atTaskEnd = true;
+          queueMicrotask(() => {
+            atTaskEnd = false;
+            void flush(false);
+          });
+        }
         schedule();
       }),
   };
