@@ -1,7 +1,7 @@
 import type { ContestantResults, SuitePlan } from './figures.js';
 import type { MachineInfo } from './machine.js';
 import type { FigureKey } from './servers/server-under-test.js';
-import { figureTables, machineLines, onceWhenAffordable } from './report.js';
+import { figureTables, growthRuns, machineLines, onceWhenAffordable } from './report.js';
 import { moreFigureTables } from './report-more.js';
 import { targetsTable } from './report-targets.js';
 
@@ -170,8 +170,9 @@ export function benchmarksDoc(options: {
       `${plan.concurrency.levels.join(', ')} simultaneous runs of ${plan.concurrency.events} events ` +
       `(${plan.concurrency.optional.join(', ') || 'none'} more when the largest predicts it fits ` +
       `${plan.concurrency.budgetMs / 1000} s), ${plan.concurrency.reps} batches each, then one more with emit ` +
-      'stamps for the latency per event (as in 2b, but a burst); 7: one run of ' +
-      `${plan.growth.lengths.join(', ')} events, ${plan.growth.reps} times each` +
+      'stamps for the latency per event (as in 2b, but a burst); 7: runs of ' +
+      `${plan.growth.lengths.join(', ')} events (${growthRuns(plan.growth)}: a short length runs until ` +
+      `${plan.growth.minEvents} events in all, at most 25 times)` +
       `${onceWhenAffordable(plan.growth.optional)} (within ${plan.growth.budgetMs / 1000} s).`,
     ...moreMethodLines(plan),
     '- **Statistics**: median and p99 by nearest rank; with fewer than 100 samples p99 is the maximum.',

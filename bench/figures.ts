@@ -15,7 +15,7 @@ export interface SuitePlan {
   /** Figure 3: simultaneous runs; `optional` levels only when the estimate fits `budgetMs`. */
   concurrency: { levels: number[]; optional: number[]; events: number; reps: number; budgetMs: number };
   /** Figure 7: events/s by run length; `optional` lengths (1 rep) only when they fit `budgetMs`. */
-  growth: { lengths: number[]; optional: number[]; reps: number; budgetMs: number };
+  growth: { lengths: number[]; optional: number[]; reps: number; budgetMs: number; minEvents: number };
   /** Figure 2b: added latency per event, runs of `events` paced `intervalMs` apart, at `levels` runs. */
   latency: { levels: number[]; events: number; intervalMs: number };
   /** Figure 4: one run of `events` events followed by each count of live subscribers, per transport. */
@@ -156,6 +156,17 @@ export async function measureIfAffordable(
 export function medianBatchMs(samples: Samples, eventsPerBatch: number): number {
   return (eventsPerBatch / median(samples.eventsPerSec)) * 1000;
 }
+
+/**
+ * Figure 7's runs of one length: at least `reps`, and more of a short length until they make
+ * `minEvents` events in all (at most 25): one run of 1000 events takes a few milliseconds, where a
+ * collection or another process's time slice decides the result of one run.
+ */
+export function growthReps(growth: SuitePlan['growth'], events: number): number {
+  return Math.max(growth.reps, Math.min(MAX_GROWTH_REPS, Math.ceil(growth.minEvents / events)));
+}
+
+const MAX_GROWTH_REPS = 25;
 
 /**
  * The time one run of `events` events should take, from the two longest lengths measured so far:

@@ -1,4 +1,4 @@
-import type { ContestantResults, SuitePlan } from './figures.js';
+import { growthReps, type ContestantResults, type SuitePlan } from './figures.js';
 import { markdownTable, medianMs, medianRate, ms, p99Ms, percentOf, rate } from './format.js';
 import type { MachineInfo } from './machine.js';
 import { median } from './stats.js';
@@ -8,6 +8,13 @@ const runOf = (s: { runMs: number[] }): number[] => s.runMs;
 const latencyOf = (s: { latencyMs?: number[] }): number[] => s.latencyMs ?? [];
 const medianOf = (s: { eventsPerSec: number[]; skipped?: string } | undefined): number =>
   s && !s.skipped ? median(s.eventsPerSec) : Number.NaN;
+
+/** `20 runs of 1000 events, 2 of 10000, 2 of 50000`: figure 7's runs per length. */
+export function growthRuns(growth: SuitePlan['growth']): string {
+  return growth.lengths
+    .map((l, i) => `${growthReps(growth, l)} ${i === 0 ? 'runs ' : ''}of ${l}${i === 0 ? ' events' : ''}`)
+    .join(', ');
+}
 
 /** `; 200000 once, when affordable`, or nothing when there are no optional settings. */
 export function onceWhenAffordable(optional: number[]): string {
@@ -77,7 +84,7 @@ export function figureTables(all: ContestantResults[], plan: SuitePlan): string 
       ),
     ]),
     '',
-    `### Figure 7: growth: events/s by run length (${growth.reps} runs each${onceWhenAffordable(growth.optional)})`,
+    `### Figure 7: growth: events/s by run length (${growthRuns(growth)}${onceWhenAffordable(growth.optional)})`,
     '',
     markdownTable(header, [
       ...lengths.map((length) =>

@@ -1,5 +1,6 @@
 import {
   extrapolatedRunMs,
+  growthReps,
   measure,
   measureIfAffordable,
   medianBatchMs,
@@ -97,7 +98,7 @@ async function measureGrowth(
   url: string,
   plan: SuitePlan,
 ): Promise<Record<number, Samples>> {
-  const { lengths, optional, reps, budgetMs } = plan.growth;
+  const { lengths, optional, budgetMs } = plan.growth;
   const out: Record<number, Samples> = {};
   const measured: number[] = [];
   // From the two longest lengths measured (none after a failed one): see extrapolatedRunMs.
@@ -109,11 +110,12 @@ async function measureGrowth(
     return extrapolatedRunMs(longer ? shorter : undefined, last, events);
   };
   for (const events of lengths) {
+    const runs = growthReps(plan.growth, events);
     // A contestant far slower than the rest must not spend the whole timeout on every longer length.
-    const estimate = estimateMs(events, 0) * reps;
-    log(`  figure 7: one run of ${events} events`);
+    const estimate = estimateMs(events, 0) * runs;
+    log(`  figure 7: one run of ${events} events, ${runs} times`);
     out[events] = await measureIfAffordable(estimate, plan.timeoutMs / 2, () =>
-      measure(client, url, { events, concurrency: 1, reps, timeoutMs: plan.timeoutMs }),
+      measure(client, url, { events, concurrency: 1, reps: runs, timeoutMs: plan.timeoutMs }),
     );
     measured.push(events);
   }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   emptySamples,
   extrapolatedRunMs,
+  growthReps,
   type ContestantResults,
   type SuitePlan,
 } from '../../../bench/figures.js';
@@ -14,7 +15,7 @@ const plan: SuitePlan = {
   single: { events: 10, reps: 1 },
   startup: { events: 10, reps: 1 },
   concurrency: { levels: [1, 100], optional: [], events: 200, reps: 1, budgetMs: 1000 },
-  growth: { lengths: [1000], optional: [], reps: 1, budgetMs: 1000 },
+  growth: { lengths: [1000], optional: [], reps: 1, budgetMs: 1000, minEvents: 1000 },
   latency: { levels: [1], events: 10, intervalMs: 20 },
   fanout: { subscribers: [1], events: 10, transports: ['sse'] },
   memory: { idleSubscribers: 1, activeRuns: 1, holdAfter: 1 },
@@ -104,5 +105,15 @@ describe("the target 'ahead of CopilotKit's runtime on every figure'", () => {
       .split('\n')
       .find((l) => l.includes("ahead of CopilotKit's runtime"));
     expect(ahead).not.toContain('fig. 3 100 runs latency p99');
+  });
+});
+
+describe('figure 7 runs per length', () => {
+  it('runs a short length until it makes the minimum of events, at most 25 times, a long one its reps', () => {
+    const growth = { lengths: [1000, 10_000, 50_000], optional: [], reps: 2, budgetMs: 1, minEvents: 20_000 };
+    expect(growthReps(growth, 1000)).toBe(20);
+    expect(growthReps(growth, 10_000)).toBe(2);
+    expect(growthReps(growth, 50_000)).toBe(2);
+    expect(growthReps({ ...growth, minEvents: 100_000 }, 1000)).toBe(25);
   });
 });
