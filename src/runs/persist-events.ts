@@ -1,6 +1,7 @@
 import { Observable } from 'rxjs';
 import type { BaseEvent } from '@ag-ui/core';
 import type { EventLog, LoggedEvent } from '../store/event-log.js';
+import { isTerminal } from './run-outcome.js';
 
 /**
  * An AG-UI event with its per-thread sequence number and the JSON that was logged and is sent.
@@ -100,7 +101,9 @@ export const persistEvents =
       const subscription = source$.subscribe({
         next: (event) => {
           pending.push({ seq: ++seq, runId, type: event.type, event, json: JSON.stringify(event) });
-          if (appendNow && !appending && pending.length - taken >= SYNC_BATCH) commitNow();
+          // Never the terminal event: it is emitted only once the run's end is stored (beforeEnd).
+          if (appendNow && !appending && pending.length - taken >= SYNC_BATCH && !isTerminal(event))
+            commitNow();
           else schedule();
         },
         error: (error: unknown) => subscriber.error(error),

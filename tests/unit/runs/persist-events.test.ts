@@ -91,3 +91,41 @@ describe('persistEvents in a synchronous burst', () => {
     expect(passed).toEqual([]);
   });
 });
+
+describe('persistEvents: the terminal event of a synchronous burst', () => {
+  it("is never committed at once: the run's end is stored before it is emitted", async () => {
+    const log = logWith(() => true);
+    const order: string[] = [];
+    await new Promise<void>((resolve, reject) =>
+      new Observable<BaseEvent>((subscriber) => {
+        // 255 events, then RUN_FINISHED as the 256th: a synchronous commit would take it.
+        for (let i = 0; i < 255; i++)
+          subscriber.next({
+            type: EventType.TEXT_MESSAGE_CONTENT,
+            messageId: 'm',
+            delta: `${i}`,
+          } as BaseEvent);
+        subscriber.next({ type: EventType.RUN_FINISHED, threadId: 't', runId: 'r' } as BaseEvent);
+        subscriber.complete();
+      })
+        .pipe(
+          persistEvents({
+            log,
+            threadId: 't',
+            runId: 'r',
+            lastSeq: 0,
+            beforeEnd: async () => void order.push('run end stored'),
+          }),
+        )
+        .subscribe({
+          next: (e) => {
+            if (e.type === EventType.RUN_FINISHED) order.push('RUN_FINISHED emitted');
+          },
+          complete: resolve,
+          error: reject,
+        }),
+    );
+    expect(order).toEqual(['run end stored', 'RUN_FINISHED emitted']);
+    expect(log.committed.map((seqs) => seqs.length)).toEqual([256]);
+  });
+});
