@@ -84,18 +84,20 @@ export const persistEvents =
       // where the log can commit synchronously: the client reads the first while the agent makes
       // the rest (otherwise nothing leaves before the whole burst has been made).
       const appendNow = options.log.appendNow?.bind(options.log);
-      const commitNow = (): void => {
-        const batch = pending.slice(taken);
+      /** Commits and emits the pending events but the last `keep`. */
+      const commitNow = (keep = 0): void => {
+        const batch = pending.slice(taken, pending.length - keep);
         try {
           // Not now (a transaction is open): the batch goes the usual way.
           if (!appendNow!(options.threadId, batch)) return schedule();
         } catch (error) {
           return subscriber.error(error);
         }
-        pending = [];
+        pending = pending.slice(pending.length - keep);
         taken = 0;
         options.onCommitted?.(batch);
         for (const e of batch) subscriber.next(e);
+        if (keep > 0) schedule();
       };
 
       const subscription = source$.subscribe({
@@ -109,7 +111,11 @@ export const persistEvents =
         error: (error: unknown) => subscriber.error(error),
         complete: () => {
           sourceDone = true;
-          schedule();
+          // A run that ends in the task that made its events (a burst) has them committed and
+          // emitted now, all but the last (the terminal event waits for the run's end to be stored):
+          // on a microtask they waited behind every other run resumed in the same task.
+          if (appendNow && !appending && pending.length - taken > 1) commitNow(1);
+          else schedule();
         },
       });
       return () => subscription.unsubscribe();

@@ -65,7 +65,8 @@ describe('persistEvents in a synchronous burst', () => {
     expect(before[255]).toBe(0);
     expect(before[256]).toBe(256);
     expect(before[599]).toBe(512);
-    expect(log.committed.map((seqs) => seqs.length)).toEqual([256, 256, 88]);
+    // The burst ends in the task that made it: all but its last event are committed then too.
+    expect(log.committed.map((seqs) => seqs.length)).toEqual([256, 256, 87, 1]);
   });
 
   it('leaves the burst to the usual append when the log cannot commit now, or has no such append', async () => {
@@ -126,6 +127,24 @@ describe('persistEvents: the terminal event of a synchronous burst', () => {
         }),
     );
     expect(order).toEqual(['run end stored', 'RUN_FINISHED emitted']);
-    expect(log.committed.map((seqs) => seqs.length)).toEqual([256]);
+    expect(log.committed.map((seqs) => seqs.length)).toEqual([255, 1]);
+  });
+});
+
+describe('persistEvents: a run that ends in the task that made its events', () => {
+  it('emits all but the terminal event before that task ends, not on a later microtask', () => {
+    const log = logWith(() => true);
+    const seen: string[] = [];
+    new Observable<BaseEvent>((subscriber) => {
+      for (let i = 0; i < 10; i++)
+        subscriber.next({ type: EventType.TEXT_MESSAGE_CONTENT, messageId: 'm', delta: `${i}` } as BaseEvent);
+      subscriber.next({ type: EventType.RUN_FINISHED, threadId: 't', runId: 'r' } as BaseEvent);
+      subscriber.complete();
+    })
+      .pipe(persistEvents({ log, threadId: 't', runId: 'r', lastSeq: 0 }))
+      .subscribe((e) => seen.push(e.type));
+    // Synchronously, before any microtask: other runs resumed in the same task would run first.
+    expect(seen).toEqual(Array(10).fill(EventType.TEXT_MESSAGE_CONTENT));
+    expect(log.committed).toEqual([[1, 2, 3, 4, 5, 6, 7, 8, 9, 10]]);
   });
 });
