@@ -115,6 +115,12 @@ export const emptySamples = (skipped?: string): Samples => ({
   ...(skipped ? { skipped } : {}),
 });
 
+/** The runs of a batch that ended with `RUN_FINISHED` and every event of a run of `events`. */
+export function completeRuns(runs: readonly RunResult[], events: number): RunResult[] {
+  const expected = eventsOnWire(events);
+  return runs.filter((r) => r.ok && r.events === expected);
+}
+
 /** Runs `reps` batches of `concurrency` runs of `events` events and collects the samples. */
 export async function measure(
   client: LoadClient,
@@ -125,7 +131,7 @@ export async function measure(
   const expected = eventsOnWire(options.events);
   for (let rep = 0; rep < options.reps; rep++) {
     const batch = await client.run({ baseUrl, ...options });
-    const good = batch.runs.filter((r: RunResult) => r.ok && r.events === expected);
+    const good = completeRuns(batch.runs, options.events);
     samples.failed += batch.runs.length - good.length;
     const bad = batch.runs.find((r) => !r.ok || r.events !== expected);
     if (bad)

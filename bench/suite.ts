@@ -10,9 +10,8 @@ import {
 } from './figures.js';
 import { fanoutTransports, measureFanout } from './fanout-figure.js';
 import { measureHistory } from './history-figure.js';
-import { eventsOnWire } from './event-mix.js';
 import type { LatencyProbe } from './latency.js';
-import { measureLatency } from './latency-figure.js';
+import { measureLatency, stampedBatch } from './latency-figure.js';
 import type { LoadClient } from './load-driver.js';
 import { measureMemoryApart } from './memory-apart.js';
 import { measurePersistence } from './persistence-figure.js';
@@ -62,9 +61,8 @@ async function measureConcurrency(
 }
 
 /**
- * Figure 3's latency per event: one more batch of the level, its events stamped by the agent
- * (`emit@<time>`, 5 of 12) and read by the client on arrival. A burst: the latency is mostly the
- * time an event waits behind the others. Skipped with the level.
+ * Figure 3's latency per event: one more batch of the level with emit stamps (a burst: the latency
+ * is mostly the time an event waits behind the others). Skipped with the level.
  */
 async function addLatency(
   client: LoadClient,
@@ -76,17 +74,12 @@ async function addLatency(
 ): Promise<void> {
   if (samples.skipped || samples.eventsPerSec.length === 0) return;
   const { events } = plan.concurrency;
-  const batch = await client.run({
-    baseUrl: url,
+  const { values } = await stampedBatch(client, url, probe, {
     events,
     concurrency,
     timeoutMs: plan.timeoutMs,
-    latency: probe,
   });
-  const expected = eventsOnWire(events);
-  samples.latencyMs = batch.runs
-    .filter((r) => r.ok && r.events === expected)
-    .flatMap((r) => r.latenciesMs ?? []);
+  samples.latencyMs = values;
 }
 
 /**
@@ -103,11 +96,11 @@ async function measureGrowth(
   const measured: number[] = [];
   // From the two longest lengths measured (none after a failed one): see extrapolatedRunMs.
   const estimateMs = (events: number, fallback: number): number => {
-    const [shorter, longer] = measured.slice(-2).map((length) => ({ events: length, samples: out[length]! }));
-    if (!longer && !shorter) return fallback;
-    const last = longer ?? shorter!;
+    const known = measured.slice(-2).map((length) => ({ events: length, samples: out[length]! }));
+    const last = known.at(-1);
+    if (!last) return fallback;
     if (last.samples.skipped || last.samples.eventsPerSec.length === 0) return Number.NaN;
-    return extrapolatedRunMs(longer ? shorter : undefined, last, events);
+    return extrapolatedRunMs(known.length === 2 ? known[0] : undefined, last, events);
   };
   for (const events of lengths) {
     const runs = growthReps(plan.growth, events);

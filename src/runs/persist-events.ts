@@ -50,6 +50,11 @@ export const persistEvents =
         return batch;
       };
       let sourceDone = false;
+      /** A committed batch goes to the live fan-out, then downstream. */
+      const emitCommitted = (batch: SequencedEvent[]): void => {
+        options.onCommitted?.(batch);
+        for (const e of batch) subscriber.next(e);
+      };
 
       // An append of this run awaiting its commit: nothing may be committed past it meanwhile.
       let appending = false;
@@ -62,8 +67,7 @@ export const persistEvents =
             appending = false;
             if (sourceDone && pending.length === taken) await options.beforeEnd?.();
             // Published after the commit (and, for the terminal batch, after the run's end is stored).
-            options.onCommitted?.(batch);
-            for (const e of batch) subscriber.next(e);
+            emitCommitted(batch);
           }
           writing = false;
           if (sourceDone) subscriber.complete();
@@ -95,8 +99,7 @@ export const persistEvents =
         }
         pending = pending.slice(pending.length - keep);
         taken = 0;
-        options.onCommitted?.(batch);
-        for (const e of batch) subscriber.next(e);
+        emitCommitted(batch);
         if (keep > 0) schedule();
       };
 
