@@ -57,7 +57,9 @@ function moreMethodLines(plan: SuitePlan): string[] {
       'counted in the database before and after, over the wall time of the figure.',
     `- **History (7b)**: one thread grows by runs of ${history.earlierEvents} events, one after the other, to ` +
       `${history.earlierRuns.join(', ')} earlier runs; at each count ${history.reps} runs of ${history.events} events ` +
-      'are measured on it (they count as earlier runs for the next count). The floor and the Express server keep no ' +
+      'are measured on it (they count as earlier runs for the next count). Every run sends the whole conversation ' +
+      'so far (a user message and, per cycle of the mix, the assistant message with its tool call and the tool result), ' +
+      'as AG-UI clients do. The floor and the Express server keep no ' +
       "history (flat references); CopilotKit's in-memory runner keeps at most 100 runs per thread by default.",
   ];
 }

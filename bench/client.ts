@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import type { Message, RunAgentInput } from '@ag-ui/core';
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { runMessages } from './event-mix.js';
 import { frameLatencies, type LatencyProbe } from './latency.js';
 import { shapeProps, type RunShape } from './run-shape.js';
 import { BENCH_AGENT_ID } from './scripted-agent.js';
@@ -33,6 +35,11 @@ export interface RunRequest {
   holdAfter?: number;
   /** Continue this thread instead of a fresh one (figure 7b). */
   threadId?: string;
+  /**
+   * The thread's conversation so far, sent before the run's new user message, as AG-UI clients
+   * send the whole conversation with every run; a run that ends well appends its messages to it.
+   */
+  history?: Message[];
   agent: http.Agent;
   timeoutMs: number;
   capture?: boolean;
@@ -47,17 +54,28 @@ const NEWLINE = 10;
 /** Bytes of the response head kept while looking for `RUN_STARTED`. */
 const HEAD_LIMIT = 8192;
 
-/** A `RunAgentInput` (on a fresh thread unless one is given) asking the bench agent for a run of `shape`. */
-export function runInput(shape: RunShape, threadId = `bench-${randomUUID()}`): string {
-  return JSON.stringify({
+/**
+ * A `RunAgentInput` (on a fresh thread unless one is given, after the `history` given) asking the
+ * bench agent for a run of `shape`.
+ */
+export function runInput(
+  shape: RunShape,
+  threadId = `bench-${randomUUID()}`,
+  history: Message[] = [],
+): string {
+  return JSON.stringify(runAgentInput(shape, threadId, history));
+}
+
+function runAgentInput(shape: RunShape, threadId: string, history: Message[]): RunAgentInput {
+  return {
     threadId,
     runId: randomUUID(),
     state: {},
-    messages: [{ id: randomUUID(), role: 'user', content: 'Where is my order?' }],
+    messages: [...history, { id: randomUUID(), role: 'user', content: 'Where is my order?' }],
     tools: [],
     context: [],
     forwardedProps: shapeProps(shape),
-  });
+  };
 }
 
 /** Frames ending in `chunk`, given the last byte of the chunk before (a blank line can straddle two). */
@@ -86,7 +104,8 @@ export function requestRun(request: RunRequest): Promise<RunResult> {
     `&stamp=${shape.stamp ? 1 : 0}`;
   const url = new URL(`/agent/${BENCH_AGENT_ID}/run?${query}`, request.baseUrl);
   if (url.hostname !== '127.0.0.1') throw new Error(`the bench only requests 127.0.0.1, not ${url.host}`);
-  const body = runInput(shape, request.threadId);
+  const input = runAgentInput(shape, request.threadId ?? `bench-${randomUUID()}`, request.history ?? []);
+  const body = JSON.stringify(input);
   const latencies = request.latency ? frameLatencies(request.latency) : undefined;
   const start = performance.now();
   let events = 0;
@@ -102,6 +121,7 @@ export function requestRun(request: RunRequest): Promise<RunResult> {
       if (done) return;
       done = true;
       const totalMs = performance.now() - start;
+      if (!error) request.history?.push(input.messages.at(-1)!, ...runMessages(input.runId, shape.events));
       const captured = request.capture ? { body: Buffer.concat(chunks).toString('utf8') } : {};
       const measured = latencies ? { latenciesMs: latencies.values } : {};
       resolve({

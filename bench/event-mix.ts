@@ -1,4 +1,4 @@
-import { EventType, type BaseEvent } from '@ag-ui/core';
+import { EventType, type BaseEvent, type Message } from '@ag-ui/core';
 
 /**
  * The fixed event mix every server under test streams, as AG-UI events on the wire. One cycle is
@@ -32,6 +32,34 @@ export function cycleIds(
   i: number,
 ): { messageId: string; toolCallId: string; resultId: string } {
   return { messageId: `${runId}-m${i}`, toolCallId: `${runId}-t${i}`, resultId: `${runId}-r${i}` };
+}
+
+/**
+ * The messages a run of the mix leaves in its thread's conversation, as an AG-UI client builds
+ * them from the run's events and sends them back with the next run: per cycle, the assistant's
+ * message with its tool call, and the tool's result.
+ */
+export function runMessages(runId: string, events: number): Message[] {
+  const messages: Message[] = [];
+  for (let i = 0; i < cyclesFor(events); i++) {
+    const { messageId, toolCallId, resultId } = cycleIds(runId, i);
+    messages.push(
+      {
+        id: messageId,
+        role: 'assistant',
+        content: TEXT_DELTAS.join(''),
+        toolCalls: [
+          {
+            id: toolCallId,
+            type: 'function',
+            function: { name: TOOL_NAME, arguments: ARGS_DELTAS.join('') },
+          },
+        ],
+      },
+      { id: resultId, role: 'tool', toolCallId, content: TOOL_RESULT },
+    );
+  }
+  return messages;
 }
 
 /**

@@ -5,7 +5,9 @@ import type { LoadClient } from './load-driver.js';
 /**
  * Figure 7b: one thread grows to each count of earlier runs (small ones, one after the other);
  * at each count, `reps` runs of `events` events on it are measured (they count as history for the
- * next count). Each run loads the thread and its messages at start: the cost must stay linear.
+ * next count). Each run sends the whole conversation so far, as AG-UI clients do (the load client
+ * keeps it: `RunRequest.history`): a run's cost may grow with the size of its input, but nothing of
+ * the thread's earlier runs may be written again.
  */
 export async function measureHistory(
   client: LoadClient,

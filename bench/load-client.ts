@@ -1,4 +1,5 @@
 import http from 'node:http';
+import type { Message } from '@ag-ui/core';
 import { performance } from 'node:perf_hooks';
 import { requestRun, type RunResult } from './client.js';
 import type { LatencyProbe } from './latency.js';
@@ -78,6 +79,16 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: MAX_CONCURRENCY });
 /** Subscribers hold their connection for good: each opens its own, as a browser's EventSource does. */
 const subscriberAgent = new http.Agent({ keepAlive: false, maxSockets: MAX_CONCURRENCY });
 const releases = new Map<number, () => void>();
+/** The conversation of each thread runs continue (`RunsJob.threadId`), sent with its next run. */
+const histories = new Map<string, Message[]>();
+
+/** The conversation so far of a thread the job continues (kept across jobs), if it continues one. */
+function historyOf(job: RunsJob): { history?: Message[] } {
+  if (!job.threadId) return {};
+  let history = histories.get(job.threadId);
+  if (!history) histories.set(job.threadId, (history = []));
+  return { history };
+}
 
 /** Starts `concurrency` runs at once and waits for all of them; `onStarted` once all sent `RUN_STARTED`. */
 export async function runBatch(job: RunsJob, onStarted?: () => void): Promise<BatchResult> {
@@ -88,6 +99,7 @@ export async function runBatch(job: RunsJob, onStarted?: () => void): Promise<Ba
     Array.from({ length: count }, () =>
       requestRun({
         ...job,
+        ...historyOf(job),
         agent,
         onRunStarted: () => {
           if (++started === count) onStarted?.();

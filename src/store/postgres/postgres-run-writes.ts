@@ -8,7 +8,7 @@ import { isUniqueViolation } from './pg-errors.js';
 /** One statement of a pipeline: its text and bound values. */
 interface Query {
   text: string;
-  values?: (string | number | null)[];
+  values?: (string | number | null | string[])[];
 }
 
 /** PostgreSQL refuses a statement with more bound parameters than this (a 16-bit count). */
@@ -26,6 +26,8 @@ const BEGIN_READS = `SELECT
   EXISTS (SELECT 1 FROM "Run" WHERE "threadId" = $1 AND "id" = $2) AS "runExists",
   (SELECT MAX("seq") FROM "Message" WHERE "threadId" = $1) AS "lastSeq", ${THREAD_COLUMNS}
   FROM (SELECT 1) AS "one" LEFT JOIN "Thread" t ON t."id" = $1`;
+/** The stored form of the input's messages the thread has (`BeginRunReads.knownMessages`). */
+const KNOWN_MESSAGES = 'SELECT "id", "data" FROM "Message" WHERE "threadId" = $1 AND "id" = ANY($2::text[])';
 const LAST_MESSAGE_SEQ = 'SELECT MAX("seq") AS "lastSeq" FROM "Message" WHERE "threadId" = $1';
 const THREAD = `SELECT ${THREAD_COLUMNS} FROM "Thread" t WHERE t."id" = $1`;
 
@@ -43,14 +45,21 @@ export function createPostgresRunWrites(pool: Pool): Pick<ThreadStore, 'beginRun
     beginRun: (input) =>
       transaction(
         pool,
-        [{ text: BEGIN_READS, values: [input.threadId, input.runId] }],
-        async (client, [reads]) => {
+        [
+          { text: BEGIN_READS, values: [input.threadId, input.runId] },
+          ...(input.messages.length > 0
+            ? [{ text: KNOWN_MESSAGES, values: [input.threadId, input.messages.map((m) => m.id)] }]
+            : []),
+        ],
+        async (client, [reads, known]) => {
           const row = reads!.rows[0] as BeginReads;
           const existing = row.id === null || row.id === undefined ? null : (row as ThreadRow);
+          const knownRows = (known?.rows ?? []) as { id: string; data: string }[];
           const writes = planBeginRun(input, {
             runExists: row.runExists,
             threadExists: existing !== null,
             lastMessageSeq: row.lastSeq ?? 0,
+            knownMessages: new Map(knownRows.map((r) => [r.id, r.data])),
           });
           // A new thread is read back before COMMIT, in the same pipeline as its writes.
           const queries = existing

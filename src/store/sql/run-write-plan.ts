@@ -1,4 +1,4 @@
-import type { Message } from '@ag-ui/core';
+import type { Message, RunAgentInput } from '@ag-ui/core';
 import { InvalidInputError } from '../../protocol/bridge-error.js';
 import { createThreadSnapshot } from '../../protocol/thread-snapshot.js';
 import type { BeginRunInput, FinishRunInput } from '../thread-store.js';
@@ -24,6 +24,12 @@ export interface BeginRunReads {
   threadExists: boolean;
   /** The thread's highest message `seq` (0 when it has none). */
   lastMessageSeq: number;
+  /**
+   * The stored `data` of the input's messages the thread already has, by id (`knownMessagesQuery`
+   * of the store's dialect): AG-UI clients send the whole conversation with every run, and only
+   * what is new or changed is written.
+   */
+  knownMessages: ReadonlyMap<string, string>;
 }
 
 /**
@@ -69,13 +75,50 @@ export function planBeginRun(input: BeginRunInput, reads: BeginRunReads): RunWri
         input.agentId,
         input.agentVersion ?? null,
         'running',
-        JSON.stringify(input.input),
+        JSON.stringify(inputWithoutMessages(input.input)),
         startedAt,
       ],
     ],
   };
-  const owner = { threadId, runId: null, at: startedAt };
-  return [thread, run, ...upsertMessages(owner, input.messages, reads.lastMessageSeq)];
+  return [thread, run, ...mergeInputMessages(input, reads)];
+}
+
+/**
+ * The input's messages merged into the thread's conversation: a new id is appended, a known id
+ * whose content changed is updated in place, and an unchanged one is not written at all. AG-UI
+ * clients send the whole conversation with every run: writing all of it each time made a thread's
+ * run N write N runs' worth of rows (and take that many sequence numbers).
+ */
+function mergeInputMessages(input: BeginRunInput, reads: BeginRunReads): RunWrite[] {
+  const fresh: Message[] = [];
+  const changed: RunWrite[] = [];
+  for (const message of lastById(input.messages, (m) => m.id)) {
+    const stored = reads.knownMessages.get(message.id);
+    if (stored === undefined) fresh.push(message);
+    else {
+      const data = JSON.stringify(message);
+      if (data !== stored) {
+        changed.push(
+          statement('UPDATE "Message" SET "data" = ? WHERE "threadId" = ? AND "id" = ?', [
+            data,
+            input.threadId,
+            message.id,
+          ]),
+        );
+      }
+    }
+  }
+  const owner = { threadId: input.threadId, runId: null, at: input.startedAt };
+  return [...changed, ...upsertMessages(owner, fresh, reads.lastMessageSeq)];
+}
+
+/**
+ * The input as the run's row keeps it: without its messages, which are merged into the thread's
+ * conversation (a row per message). With them, run N of a thread stored the N runs before it again.
+ */
+function inputWithoutMessages(input: RunAgentInput): Omit<RunAgentInput, 'messages'> {
+  const { messages: _messages, ...rest } = input;
+  return rest;
 }
 
 /** The writes of a run's end: its messages, tool calls, interrupts, the thread's snapshot, the run row. */

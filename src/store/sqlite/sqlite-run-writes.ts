@@ -25,6 +25,9 @@ function sqliteValues(): (value: SqlValue) => string | number | null {
   };
 }
 
+/** No stored messages: a new thread, or an input without messages. */
+const NONE_KNOWN: ReadonlyMap<string, string> = new Map();
+
 /** The most rows one INSERT statement writes (14 columns at most: far below SQLite's 32766 variables). */
 const MAX_ROWS_PER_INSERT = 64;
 
@@ -61,6 +64,13 @@ export function createSqliteRunWrites(
   );
   // Prisma's adapter turns safe integers on for the connection: sequence numbers fit a number.
   lastMessageSeq.safeIntegers(false);
+  // The stored form of the input's messages the thread has: one statement for any number of ids.
+  // CROSS JOIN keeps the ids as the outer loop, one index search each: with a plain JOIN SQLite
+  // scanned the thread's messages and the ids for each, quadratic in the conversation's length.
+  const knownMessages = db.prepare<[string, string], { id: string; data: string }>(
+    'SELECT m."id", m."data" FROM json_each(?) AS j CROSS JOIN "Message" AS m ' +
+      'ON m."threadId" = ? AND m."id" = j."value"',
+  );
   const insert = (write: Extract<RunWrite, { kind: 'insert' }>, rows: number): Statement => {
     const row = `(${write.columns.map(() => '?').join(', ')})`;
     const columns = write.columns.map((c) => `"${c}"`).join(', ');
@@ -94,6 +104,14 @@ export function createSqliteRunWrites(
       runExists: runExists.get(input.threadId, input.runId) !== undefined,
       threadExists: existing !== null,
       lastMessageSeq: lastMessageSeq.get(input.threadId)?.seq ?? 0,
+      knownMessages:
+        existing && input.messages.length > 0
+          ? new Map(
+              knownMessages
+                .all(JSON.stringify(input.messages.map((m) => m.id)), input.threadId)
+                .map((row) => [row.id, row.data]),
+            )
+          : NONE_KNOWN,
     });
     execute(writes);
     const current = existing ?? thread(input.threadId);

@@ -121,6 +121,28 @@ export function describeBridgeStoreContract(name: string, make: () => Promise<St
       expect((await store.threads.get('c-2'))?.snapshot).toEqual(createThreadSnapshot({ n: 1 }));
     });
 
+    it('merges a begin that carries the whole conversation: new ids appended, edits in place', async () => {
+      // AG-UI clients send every message of the thread with each run.
+      const one = { id: 'w-a', role: 'user', content: 'one' } satisfies Message;
+      const two = { id: 'w-b', role: 'user', content: 'two' } satisfies Message;
+      await begin(store, 'c-whole', 'c-whole-r1', { messages: [one, two] });
+      const answer = { id: 'w-c', role: 'assistant', content: 'three' } satisfies Message;
+      await store.threads.finishRun(finish('c-whole', 'c-whole-r1', { messages: [answer] }));
+      const edited = { id: 'w-b', role: 'user', content: 'two, edited' } satisfies Message;
+      const next = { id: 'w-d', role: 'user', content: 'four' } satisfies Message;
+      await begin(store, 'c-whole', 'c-whole-r2', { messages: [one, edited, answer, next] });
+      await store.threads.finishRun(
+        finish('c-whole', 'c-whole-r2', { messages: [{ id: 'w-e', role: 'assistant', content: 'five' }] }),
+      );
+      expect((await store.threads.messages('c-whole')).map((m) => [m.id, m.content])).toEqual([
+        ['w-a', 'one'],
+        ['w-b', 'two, edited'],
+        ['w-c', 'three'],
+        ['w-d', 'four'],
+        ['w-e', 'five'],
+      ]);
+    });
+
     it('stores a long run end whole: every message in order, known ids replaced in place', async () => {
       const known = (i: number, content = `known ${i}`): Message => ({ id: `k${i}`, role: 'user', content });
       await begin(store, 'c-long', 'c-long-r1', { messages: [known(0), known(1), known(2)] });
