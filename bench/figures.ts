@@ -80,6 +80,13 @@ export interface Samples {
    * emit stamps, ms; not measured in the batches counted for events/s (the client reads stamps).
    */
   latencyMs?: number[];
+  /**
+   * Server CPU per event, µs, per repetition: this process's CPU time (user + system, every
+   * thread) over the batch, divided by its events. The servers under test run in this process and
+   * the load client in its own, so this is the server's cost, steadier than events/s on a shared
+   * machine; a database server of its own (PostgreSQL, Redis) is not counted.
+   */
+  cpuUsPerEvent?: number[];
   failed: number;
   skipped?: string;
 }
@@ -130,14 +137,19 @@ export async function measure(
   const samples = emptySamples();
   const expected = eventsOnWire(options.events);
   for (let rep = 0; rep < options.reps; rep++) {
+    const cpu = process.cpuUsage();
     const batch = await client.run({ baseUrl, ...options });
+    const { user, system } = process.cpuUsage(cpu);
     const good = completeRuns(batch.runs, options.events);
     samples.failed += batch.runs.length - good.length;
     const bad = batch.runs.find((r) => !r.ok || r.events !== expected);
     if (bad)
       process.stderr.write(`    a run failed: ${bad.error ?? `${bad.events} of ${expected} events`}\n`);
     const events = good.reduce((sum, r) => sum + r.events, 0);
-    if (good.length > 0) samples.eventsPerSec.push(events / (batch.wallMs / 1000));
+    if (good.length > 0) {
+      samples.eventsPerSec.push(events / (batch.wallMs / 1000));
+      (samples.cpuUsPerEvent ??= []).push((user + system) / events);
+    }
     samples.runStartedMs.push(...good.map((r) => r.runStartedMs));
     samples.runMs.push(...good.map((r) => r.totalMs));
   }

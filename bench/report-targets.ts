@@ -12,6 +12,8 @@ interface TargetRow {
 
 const rateOf = (s: { eventsPerSec: number[]; skipped?: string } | undefined): number =>
   s && !s.skipped ? median(s.eventsPerSec) : Number.NaN;
+const cpuOf = (s: { cpuUsPerEvent?: number[]; skipped?: string } | undefined): number =>
+  s && !s.skipped && s.cpuUsPerEvent?.length ? median(s.cpuUsPerEvent) : Number.NaN;
 const verdict = (ok: boolean | undefined): string => (ok === undefined ? 'not measured' : ok ? 'yes' : 'no');
 
 function floorShare(
@@ -32,12 +34,22 @@ function floorShare(
   };
 }
 
+/**
+ * Figure 3's target, judged on events/s and on server CPU per event together: on a shared machine
+ * another process slowing one contestant's batches moves its events/s, not its CPU per event, so
+ * a share of events/s that the CPU cost does not bear out is not counted as met.
+ */
 function expressShare(bridge: ContestantResults, express: ContestantResults | undefined): TargetRow {
   const share = rateOf(bridge.concurrency[100]) / rateOf(express?.concurrency[100]);
+  const cost = cpuOf(bridge.concurrency[100]) / cpuOf(express?.concurrency[100]);
+  const measured = Number.isFinite(cost)
+    ? `${percentOf(share, 1)} of its events/s; server CPU per event ${cost.toFixed(2)}× its own (<= 1.25 needed)`
+    : percentOf(share, 1);
+  const ok = Number.isFinite(share) ? share >= 0.8 && !(cost > 1.25) : undefined;
   return {
     target: 'bridge (SQLite) within 20% of the Express server at 100 simultaneous runs (fig. 3)',
-    measured: percentOf(share, 1),
-    met: verdict(Number.isFinite(share) ? share >= 0.8 : undefined),
+    measured,
+    met: verdict(ok),
   };
 }
 

@@ -8,6 +8,9 @@ const runOf = (s: { runMs: number[] }): number[] => s.runMs;
 const latencyOf = (s: { latencyMs?: number[] }): number[] => s.latencyMs ?? [];
 const medianOf = (s: { eventsPerSec: number[]; skipped?: string } | undefined): number =>
   s && !s.skipped ? median(s.eventsPerSec) : Number.NaN;
+/** The median server CPU per event of a setting's repetitions, in µs (`–` when not measured). */
+const medianCpu = (s: { cpuUsPerEvent?: number[]; skipped?: string } | undefined): string =>
+  s && !s.skipped && s.cpuUsPerEvent?.length ? median(s.cpuUsPerEvent).toFixed(1) : '–';
 
 /** `20 runs of 1000 events, 2 of 10000, 2 of 50000`: figure 7's runs per length. */
 export function growthRuns(growth: SuitePlan['growth']): string {
@@ -49,6 +52,7 @@ export function figureTables(all: ContestantResults[], plan: SuitePlan): string 
       row('events/s, median', (r) => medianRate(r.single)),
       row('run time, median ms', (r) => medianMs(r.single, runOf)),
       row('run time, p99 ms', (r) => p99Ms(r.single, runOf)),
+      row('server CPU µs per event, median', (r) => medianCpu(r.single)),
       row('share of the floor', (r) => percentOf(medianOf(r.single), medianOf(floor?.single))),
     ]),
     '',
@@ -62,13 +66,18 @@ export function figureTables(all: ContestantResults[], plan: SuitePlan): string 
     '',
     `### Figure 3: simultaneous runs (${concurrency.events} events each, ${concurrency.reps} repetitions)`,
     '',
-    'Events/s counts every event of every run of a batch over the batch wall time. Latency per event: one more batch ' +
+    'Events/s counts every event of every run of a batch over the batch wall time. Server CPU per event: the CPU ' +
+      "time of the bench process (the servers' process; the load client has its own) over a batch, divided by its " +
+      'events; a database server of its own (PostgreSQL, Redis) is not counted. Latency per event: one more batch ' +
       'per level with emit stamps (agent emit → client receive of every stamped event; a burst, so mostly the time ' +
       'an event waits behind the others).',
     '',
     markdownTable(header, [
       ...levels.map((level) =>
         row(`${level} runs: events/s, median`, (r) => medianRate(r.concurrency[level])),
+      ),
+      ...levels.map((level) =>
+        row(`${level} runs: server CPU µs per event, median`, (r) => medianCpu(r.concurrency[level])),
       ),
       ...levels.map((level) =>
         row(`${level} runs: RUN_STARTED p99 ms`, (r) => p99Ms(r.concurrency[level], startedOf)),

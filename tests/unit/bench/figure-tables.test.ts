@@ -117,3 +117,30 @@ describe('figure 7 runs per length', () => {
     expect(growthReps({ ...growth, minEvents: 100_000 }, 1000)).toBe(25);
   });
 });
+
+describe("figure 3's target against the Express server", () => {
+  const at = (eventsPerSec: number, cpuUsPerEvent?: number) => ({
+    ...emptySamples(),
+    eventsPerSec: [eventsPerSec],
+    ...(cpuUsPerEvent === undefined ? {} : { cpuUsPerEvent: [cpuUsPerEvent] }),
+  });
+  const withFigure3 = (key: string, eventsPerSec: number, cpuUsPerEvent?: number): ContestantResults => ({
+    ...contestant(key),
+    concurrency: { 100: at(eventsPerSec, cpuUsPerEvent) },
+  });
+  const row = (bridge: ContestantResults, express: ContestantResults) =>
+    cells(targetsTable([bridge, express], plan), 'bridge (SQLite) within 20% of the Express server at');
+
+  it('is met when both the events/s and the server CPU per event are within 20%', () => {
+    expect(row(withFigure3('bridge-sqlite', 90, 11), withFigure3('express', 100, 10))).toEqual([
+      '90% of its events/s; server CPU per event 1.10× its own (<= 1.25 needed)',
+      'yes',
+    ]);
+  });
+
+  it('is not met on events/s alone when the CPU per event does not bear it out', () => {
+    // Another process slowed the Express server's batches: its events/s fell, not its cost.
+    expect(row(withFigure3('bridge-sqlite', 90, 24), withFigure3('express', 100, 10))[1]).toBe('no');
+    expect(row(withFigure3('bridge-sqlite', 70, 11), withFigure3('express', 100, 10))[1]).toBe('no');
+  });
+});
