@@ -26,7 +26,7 @@ const BEGIN_READS = `SELECT
   EXISTS (SELECT 1 FROM "Run" WHERE "threadId" = $1 AND "id" = $2) AS "runExists",
   (SELECT MAX("seq") FROM "Message" WHERE "threadId" = $1) AS "lastSeq", ${THREAD_COLUMNS}
   FROM (SELECT 1) AS "one" LEFT JOIN "Thread" t ON t."id" = $1`;
-/** The stored form of the input's messages the thread has (`BeginRunReads.knownMessages`). */
+/** The stored form of the input's messages the thread has (for `BeginRunReads.messageState`). */
 const KNOWN_MESSAGES = 'SELECT "id", "data" FROM "Message" WHERE "threadId" = $1 AND "id" = ANY($2::text[])';
 const LAST_MESSAGE_SEQ = 'SELECT MAX("seq") AS "lastSeq" FROM "Message" WHERE "threadId" = $1';
 const THREAD = `SELECT ${THREAD_COLUMNS} FROM "Thread" t WHERE t."id" = $1`;
@@ -54,12 +54,17 @@ export function createPostgresRunWrites(pool: Pool): Pick<ThreadStore, 'beginRun
         async (client, [reads, known]) => {
           const row = reads!.rows[0] as BeginReads;
           const existing = row.id === null || row.id === undefined ? null : (row as ThreadRow);
-          const knownRows = (known?.rows ?? []) as { id: string; data: string }[];
+          const stored = new Map(
+            ((known?.rows ?? []) as { id: string; data: string }[]).map((r) => [r.id, r.data]),
+          );
           const writes = planBeginRun(input, {
             runExists: row.runExists,
             threadExists: existing !== null,
             lastMessageSeq: row.lastSeq ?? 0,
-            knownMessages: new Map(knownRows.map((r) => [r.id, r.data])),
+            messageState: (message) => {
+              const data = stored.get(message.id);
+              return data === undefined ? 'new' : data === JSON.stringify(message) ? 'same' : 'changed';
+            },
           });
           // A new thread is read back before COMMIT, in the same pipeline as its writes.
           const queries = existing

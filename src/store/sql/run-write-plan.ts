@@ -25,12 +25,18 @@ export interface BeginRunReads {
   /** The thread's highest message `seq` (0 when it has none). */
   lastMessageSeq: number;
   /**
-   * The stored `data` of the input's messages the thread already has, by id (`knownMessagesQuery`
-   * of the store's dialect): AG-UI clients send the whole conversation with every run, and only
-   * what is new or changed is written.
+   * Where one of the input's messages stands against the thread's conversation (matched by id):
+   * AG-UI clients send the whole conversation with every run, and only what is new or changed is
+   * written. Each store finds out its own way (SQLite compares in SQL, PostgreSQL in JavaScript).
    */
-  knownMessages: ReadonlyMap<string, string>;
+  messageState(message: Message): StoredMessageState;
 }
+
+/** An input message is new to its thread, stored with other content, or stored as sent. */
+export type StoredMessageState = 'new' | 'changed' | 'same';
+
+/** `BeginRunReads.messageState` of a thread with no messages yet. */
+export const ALL_NEW = (): StoredMessageState => 'new';
 
 /**
  * The writes of a run's start, as data: the SQLite store executes them through the driver in one
@@ -93,19 +99,16 @@ function mergeInputMessages(input: BeginRunInput, reads: BeginRunReads): RunWrit
   const fresh: Message[] = [];
   const changed: RunWrite[] = [];
   for (const message of lastById(input.messages, (m) => m.id)) {
-    const stored = reads.knownMessages.get(message.id);
-    if (stored === undefined) fresh.push(message);
-    else {
-      const data = JSON.stringify(message);
-      if (data !== stored) {
-        changed.push(
-          statement('UPDATE "Message" SET "data" = ? WHERE "threadId" = ? AND "id" = ?', [
-            data,
-            input.threadId,
-            message.id,
-          ]),
-        );
-      }
+    const state = reads.messageState(message);
+    if (state === 'new') fresh.push(message);
+    else if (state === 'changed') {
+      changed.push(
+        statement('UPDATE "Message" SET "data" = ? WHERE "threadId" = ? AND "id" = ?', [
+          JSON.stringify(message),
+          input.threadId,
+          message.id,
+        ]),
+      );
     }
   }
   const owner = { threadId: input.threadId, runId: null, at: input.startedAt };

@@ -1,7 +1,15 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { prepareThreadRead } from './sqlite-reads.js';
-import { planBeginRun, planFinishRun, type RunWrite, type SqlValue } from '../sql/run-write-plan.js';
-import type { ThreadRecord, ThreadStore } from '../thread-store.js';
+import {
+  ALL_NEW,
+  planBeginRun,
+  planFinishRun,
+  type BeginRunReads,
+  type RunWrite,
+  type SqlValue,
+  type StoredMessageState,
+} from '../sql/run-write-plan.js';
+import type { BeginRunInput, ThreadRecord, ThreadStore } from '../thread-store.js';
 import type { SqliteWriteQueue } from './sqlite-write-queue.js';
 
 /** Prisma's SQLite adapter stores DateTime as ISO 8601 text with an explicit offset: so do we. */
@@ -24,9 +32,6 @@ function sqliteValues(): (value: SqlValue) => string | number | null {
     return text;
   };
 }
-
-/** No stored messages: a new thread, or an input without messages. */
-const NONE_KNOWN: ReadonlyMap<string, string> = new Map();
 
 /** The most rows one INSERT statement writes (14 columns at most: far below SQLite's 32766 variables). */
 const MAX_ROWS_PER_INSERT = 64;
@@ -64,13 +69,25 @@ export function createSqliteRunWrites(
   );
   // Prisma's adapter turns safe integers on for the connection: sequence numbers fit a number.
   lastMessageSeq.safeIntegers(false);
-  // The stored form of the input's messages the thread has: one statement for any number of ids.
-  // CROSS JOIN keeps the ids as the outer loop, one index search each: with a plain JOIN SQLite
-  // scanned the thread's messages and the ids for each, quadratic in the conversation's length.
-  const knownMessages = db.prepare<[string, string], { id: string; data: string }>(
-    'SELECT m."id", m."data" FROM json_each(?) AS j CROSS JOIN "Message" AS m ' +
-      'ON m."threadId" = ? AND m."id" = j."value"',
+  // The input's messages that are new to the thread or differ from their stored form, compared in
+  // SQLite: the input goes in as one JSON array (its elements' text is `JSON.stringify` of each
+  // message, the form stored), one index search per element, and only those to write come back.
+  // Reading every stored message back to compare it cost more than the comparison itself. The
+  // elements stay the outer loop (a LEFT JOIN keeps its order): with a plain JOIN SQLite's planner
+  // scanned the thread's messages and the input for each, quadratic in the conversation's length.
+  const toWrite = db.prepare<[string, string], { id: string; fresh: number }>(
+    `SELECT json_extract(j."value", '$.id') AS "id", m."id" IS NULL AS "fresh" FROM json_each(?) AS j ` +
+      `LEFT JOIN "Message" AS m ON m."threadId" = ? AND m."id" = json_extract(j."value", '$.id') ` +
+      'WHERE m."id" IS NULL OR m."data" IS NOT j."value"',
   );
+  toWrite.safeIntegers(false);
+  const messageStates = (input: BeginRunInput): BeginRunReads['messageState'] => {
+    const states = new Map<string, StoredMessageState>();
+    for (const row of toWrite.all(JSON.stringify(input.messages), input.threadId)) {
+      states.set(row.id, row.fresh ? 'new' : 'changed');
+    }
+    return (message) => states.get(message.id) ?? 'same';
+  };
   const insert = (write: Extract<RunWrite, { kind: 'insert' }>, rows: number): Statement => {
     const row = `(${write.columns.map(() => '?').join(', ')})`;
     const columns = write.columns.map((c) => `"${c}"`).join(', ');
@@ -104,14 +121,7 @@ export function createSqliteRunWrites(
       runExists: runExists.get(input.threadId, input.runId) !== undefined,
       threadExists: existing !== null,
       lastMessageSeq: lastMessageSeq.get(input.threadId)?.seq ?? 0,
-      knownMessages:
-        existing && input.messages.length > 0
-          ? new Map(
-              knownMessages
-                .all(JSON.stringify(input.messages.map((m) => m.id)), input.threadId)
-                .map((row) => [row.id, row.data]),
-            )
-          : NONE_KNOWN,
+      messageState: existing && input.messages.length > 0 ? messageStates(input) : ALL_NEW,
     });
     execute(writes);
     const current = existing ?? thread(input.threadId);

@@ -22,7 +22,10 @@ const reads = (known: Message[], lastMessageSeq: number): BeginRunReads => ({
   runExists: false,
   threadExists: true,
   lastMessageSeq,
-  knownMessages: new Map(known.map((m) => [m.id, JSON.stringify(m)])),
+  messageState: (message) => {
+    const stored = known.find((m) => m.id === message.id);
+    return !stored ? 'new' : JSON.stringify(stored) === JSON.stringify(message) ? 'same' : 'changed';
+  },
 });
 
 const inserts = (writes: RunWrite[], table: string) =>
