@@ -54,18 +54,12 @@ const NEWLINE = 10;
 /** Bytes of the response head kept while looking for `RUN_STARTED`. */
 const HEAD_LIMIT = 8192;
 
-/**
- * A `RunAgentInput` (on a fresh thread unless one is given, after the `history` given) asking the
- * bench agent for a run of `shape`.
- */
-export function runInput(
-  shape: RunShape,
-  threadId = `bench-${randomUUID()}`,
-  history: Message[] = [],
-): string {
-  return JSON.stringify(runAgentInput(shape, threadId, history));
+/** A `RunAgentInput` (on a fresh thread unless one is given) asking the bench agent for a run of `shape`. */
+export function runInput(shape: RunShape, threadId = `bench-${randomUUID()}`): string {
+  return JSON.stringify(runAgentInput(shape, threadId, []));
 }
 
+/** The input of a run of `shape` on `threadId`: the conversation so far, then a new user message. */
 function runAgentInput(shape: RunShape, threadId: string, history: Message[]): RunAgentInput {
   return {
     threadId,
