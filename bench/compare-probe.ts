@@ -3,7 +3,8 @@
  * `npx tsx bench/compare-probe.ts [checkout]`, run from that checkout (default: this one). Run it
  * in two checkouts one after the other, several times, to compare two versions of the bridge on
  * one host (a full `npm run bench` takes minutes, and hosts differ more than versions do). Prints
- * the median events/s of each measurement. `PROBE_FLOOR=1` adds the floor.
+ * the median events/s of each measurement and the server's CPU per event (steadier on a shared
+ * machine). `PROBE_FLOOR=1` adds the floor.
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -44,14 +45,19 @@ try {
   for (const contestant of contestants) {
     const server = await contestant.start();
     try {
-      const eventsPerSec = async (events: number, concurrency: number, reps: number) =>
-        median(
-          (await measure(client, server.url, { events, concurrency, reps, timeoutMs: 120_000 })).eventsPerSec,
-        );
-      await eventsPerSec(2000, 1, 5);
+      const sample = async (events: number, concurrency: number, reps: number) => {
+        const samples = await measure(client, server.url, { events, concurrency, reps, timeoutMs: 120_000 });
+        // A checkout from before the bench measured CPU has no `cpuUsPerEvent`.
+        const cpu = samples.cpuUsPerEvent?.length ? median(samples.cpuUsPerEvent) : Number.NaN;
+        return { rate: median(samples.eventsPerSec), cpu };
+      };
+      await sample(2000, 1, 5);
       const cells: string[] = [];
-      for (const [label, events, concurrency, reps] of PLAN)
-        cells.push(`${label}: ${((await eventsPerSec(events, concurrency, reps)) / 1000).toFixed(1)}k`);
+      for (const [label, events, concurrency, reps] of PLAN) {
+        const { rate, cpu } = await sample(events, concurrency, reps);
+        const cost = Number.isNaN(cpu) ? '' : ` (${cpu.toFixed(1)} µs CPU per event)`;
+        cells.push(`${label}: ${(rate / 1000).toFixed(1)}k${cost}`);
+      }
       console.log(`${root} ${contestant.key}: ${cells.join(', ')}`);
     } finally {
       await server.close();
