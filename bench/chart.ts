@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import type { ContestantResults } from './figures.js';
-import { rate } from './format.js';
+import { medianRateOf, rate } from './format.js';
 import { chartPng } from './png-chart.js';
 import {
   colorOf,
@@ -13,7 +13,6 @@ import {
   type ChartModel,
   type ChartPanel,
 } from './chart-layout.js';
-import { median } from './stats.js';
 
 /** Figure 1, 3, 4, 6 and 7 events/s (medians), contestants side by side. */
 export function chartModel(
@@ -22,20 +21,18 @@ export function chartModel(
   lengths: number[],
   fanout: string[] = [],
 ): ChartModel {
-  const value = (samples: { eventsPerSec: number[]; skipped?: string } | undefined): number =>
-    samples && !samples.skipped ? median(samples.eventsPerSec) : Number.NaN;
   return {
     legend: results.map((r) => r.label),
     panels: [
       {
         title: 'Figure 1: events/s, one run to one client (median)',
-        groups: [{ title: 'one run', values: results.map((r) => value(r.single)) }],
+        groups: [{ title: 'one run', values: results.map((r) => medianRateOf(r.single)) }],
       },
       {
         title: 'Figure 3: events/s, simultaneous runs (median, all runs together)',
         groups: levels.map((l) => ({
           title: `${l} runs`,
-          values: results.map((r) => value(r.concurrency[l])),
+          values: results.map((r) => medianRateOf(r.concurrency[l])),
         })),
       },
       {
@@ -48,15 +45,15 @@ export function chartModel(
       {
         title: 'Figure 6: events/s, event log in the database vs in memory (median)',
         groups: [
-          { title: 'one run', values: results.map((r) => value(r.persistence?.single)) },
-          { title: 'simultaneous runs', values: results.map((r) => value(r.persistence?.concurrent)) },
+          { title: 'one run', values: results.map((r) => medianRateOf(r.persistence?.single)) },
+          { title: 'simultaneous runs', values: results.map((r) => medianRateOf(r.persistence?.concurrent)) },
         ],
       },
       {
         title: 'Figure 7: events/s by run length (median)',
         groups: lengths.map((l) => ({
           title: `${l / 1000}k events`,
-          values: results.map((r) => value(r.growth[l])),
+          values: results.map((r) => medianRateOf(r.growth[l])),
         })),
       },
     ],

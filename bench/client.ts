@@ -55,12 +55,16 @@ const NEWLINE = 10;
 const HEAD_LIMIT = 8192;
 
 /** A `RunAgentInput` (on a fresh thread unless one is given) asking the bench agent for a run of `shape`. */
-export function runInput(shape: RunShape, threadId = `bench-${randomUUID()}`): string {
-  return JSON.stringify(runAgentInput(shape, threadId, []));
+export function runInput(shape: RunShape, threadId?: string): string {
+  return JSON.stringify(runAgentInput(shape, threadId));
 }
 
-/** The input of a run of `shape` on `threadId`: the conversation so far, then a new user message. */
-function runAgentInput(shape: RunShape, threadId: string, history: Message[]): RunAgentInput {
+/** The input of a run of `shape` (on a fresh thread unless one is given): the conversation so far, then a new user message. */
+function runAgentInput(
+  shape: RunShape,
+  threadId = `bench-${randomUUID()}`,
+  history: Message[] = [],
+): RunAgentInput {
   return {
     threadId,
     runId: randomUUID(),
@@ -98,7 +102,7 @@ export function requestRun(request: RunRequest): Promise<RunResult> {
     `&stamp=${shape.stamp ? 1 : 0}`;
   const url = new URL(`/agent/${BENCH_AGENT_ID}/run?${query}`, request.baseUrl);
   if (url.hostname !== '127.0.0.1') throw new Error(`the bench only requests 127.0.0.1, not ${url.host}`);
-  const input = runAgentInput(shape, request.threadId ?? `bench-${randomUUID()}`, request.history ?? []);
+  const input = runAgentInput(shape, request.threadId, request.history);
   const body = JSON.stringify(input);
   const latencies = request.latency ? frameLatencies(request.latency) : undefined;
   const start = performance.now();

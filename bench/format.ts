@@ -20,6 +20,18 @@ export function percentOf(value: number, reference: number): string {
     : '–';
 }
 
+/** The median events/s of a setting's repetitions (NaN when it was skipped or not run). */
+export function medianRateOf(samples: { eventsPerSec: number[]; skipped?: string } | undefined): number {
+  return samples && !samples.skipped ? median(samples.eventsPerSec) : Number.NaN;
+}
+
+/** The median server CPU per event of a setting's repetitions, µs (NaN when not measured). */
+export function medianCpuOf(samples: { cpuUsPerEvent?: number[]; skipped?: string } | undefined): number {
+  return samples && !samples.skipped && samples.cpuUsPerEvent?.length
+    ? median(samples.cpuUsPerEvent)
+    : Number.NaN;
+}
+
 /** Median events/s of samples, or why there is none. */
 export function medianRate(samples: Samples | undefined): string {
   if (!samples) return 'failed';

@@ -1,5 +1,5 @@
 import type { ContestantResults, SuitePlan } from './figures.js';
-import { markdownTable, ms, percentOf, rate } from './format.js';
+import { markdownTable, medianRateOf, ms, percentOf, rate } from './format.js';
 import { median } from './stats.js';
 
 /** Contestants that have `pick`, as table columns. */
@@ -16,9 +16,6 @@ function columns<T>(
 
 const kb = (bytes: number | undefined): string =>
   bytes === undefined || !Number.isFinite(bytes) ? '–' : (bytes / 1024).toFixed(1);
-
-const medianRateOf = (s: { eventsPerSec: number[]; skipped?: string } | undefined): number =>
-  s && !s.skipped ? median(s.eventsPerSec) : Number.NaN;
 
 /** Figure 2b: added latency per event. */
 function latencyTable(results: ContestantResults[], plan: SuitePlan): string {

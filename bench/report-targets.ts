@@ -1,5 +1,5 @@
 import type { ContestantResults, SuitePlan } from './figures.js';
-import { markdownTable, ms, percentOf } from './format.js';
+import { markdownTable, medianCpuOf as cpuOf, medianRateOf as rateOf, ms, percentOf } from './format.js';
 import { median, p99 } from './stats.js';
 
 /** One row of the targets table. */
@@ -10,10 +10,6 @@ interface TargetRow {
   met: string;
 }
 
-const rateOf = (s: { eventsPerSec: number[]; skipped?: string } | undefined): number =>
-  s && !s.skipped ? median(s.eventsPerSec) : Number.NaN;
-const cpuOf = (s: { cpuUsPerEvent?: number[]; skipped?: string } | undefined): number =>
-  s && !s.skipped && s.cpuUsPerEvent?.length ? median(s.cpuUsPerEvent) : Number.NaN;
 const verdict = (ok: boolean | undefined): string => (ok === undefined ? 'not measured' : ok ? 'yes' : 'no');
 
 function floorShare(

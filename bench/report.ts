@@ -1,16 +1,26 @@
 import { growthReps, type ContestantResults, type SuitePlan } from './figures.js';
-import { markdownTable, medianMs, medianRate, ms, p99Ms, percentOf, rate } from './format.js';
+import {
+  markdownTable,
+  medianCpuOf,
+  medianMs,
+  medianRate,
+  medianRateOf,
+  ms,
+  p99Ms,
+  percentOf,
+  rate,
+} from './format.js';
 import type { MachineInfo } from './machine.js';
 import { median } from './stats.js';
 
 const startedOf = (s: { runStartedMs: number[] }): number[] => s.runStartedMs;
 const runOf = (s: { runMs: number[] }): number[] => s.runMs;
 const latencyOf = (s: { latencyMs?: number[] }): number[] => s.latencyMs ?? [];
-const medianOf = (s: { eventsPerSec: number[]; skipped?: string } | undefined): number =>
-  s && !s.skipped ? median(s.eventsPerSec) : Number.NaN;
 /** The median server CPU per event of a setting's repetitions, in µs (`–` when not measured). */
-const medianCpu = (s: { cpuUsPerEvent?: number[]; skipped?: string } | undefined): string =>
-  s && !s.skipped && s.cpuUsPerEvent?.length ? median(s.cpuUsPerEvent).toFixed(1) : '–';
+const medianCpu = (s: Parameters<typeof medianCpuOf>[0]): string => {
+  const cpu = medianCpuOf(s);
+  return Number.isNaN(cpu) ? '–' : cpu.toFixed(1);
+};
 
 /** `20 runs of 1000 events, 2 of 10000, 2 of 50000`: figure 7's runs per length. */
 export function growthRuns(growth: SuitePlan['growth']): string {
@@ -53,7 +63,7 @@ export function figureTables(all: ContestantResults[], plan: SuitePlan): string 
       row('run time, median ms', (r) => medianMs(r.single, runOf)),
       row('run time, p99 ms', (r) => p99Ms(r.single, runOf)),
       row('server CPU µs per event, median', (r) => medianCpu(r.single)),
-      row('share of the floor', (r) => percentOf(medianOf(r.single), medianOf(floor?.single))),
+      row('share of the floor', (r) => percentOf(medianRateOf(r.single), medianRateOf(floor?.single))),
     ]),
     '',
     `### Figure 2: time from request to \`RUN_STARTED\` on the wire (${plan.startup.reps} sequential runs of ${plan.startup.events} events)`,
@@ -101,7 +111,7 @@ export function figureTables(all: ContestantResults[], plan: SuitePlan): string 
       ),
       ...lengths.map((length) =>
         row(`${length} events: share of the floor`, (r) =>
-          percentOf(medianOf(r.growth[length]), medianOf(floor?.growth[length])),
+          percentOf(medianRateOf(r.growth[length]), medianRateOf(floor?.growth[length])),
         ),
       ),
     ]),
