@@ -45,7 +45,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     const { status, body } = toHttpError(error);
-    // req.log (pino-http) carries the request id; apps built without it fall back to the logger.
+    // req.log (createHttpLogger) carries the request id; apps built without it fall back to the logger.
     if (status >= 500) ((req as { log?: Logger }).log ?? logger).error({ err: error }, 'request failed');
     res.status(status).json(body);
   };

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { pinoHttp } from 'pino-http';
 
 /** The header that carries a request's id in and out. */
 export const REQUEST_ID_HEADER = 'X-Request-Id';
@@ -23,28 +22,53 @@ export function redactUrl(url: string | undefined): string {
   return (url ?? '').replace(/([?&](?:token|api_key|key)=)[^&]*/gi, '$1[redacted]');
 }
 
+/** Requests that are not logged: probes and scrapers would drown everything else. */
+const UNLOGGED = new Set(['/health', '/metrics']);
+
 /**
- * One JSON line per request (method, URL, status, duration, request id; never headers, so never
- * keys); `req.log` is a child logger with the request id for the handlers. `/health` and
- * `/metrics` are not logged: probes and scrapers would drown everything else.
+ * One JSON line per request once its response is done (`reqId`, `req`: method, URL with its
+ * credentials redacted and remote address, `res`: status, `responseTime` in ms; never headers, so
+ * never keys), at `error` for a 5xx, `warn` for a 4xx, `info` otherwise, the fields pino-http
+ * writes. `req.log` is a child logger with the request id for the handlers, made the first time a
+ * handler uses it.
+ *
+ * Written here rather than with pino-http: pino-http makes two child loggers per request up front
+ * (one with the request id, one with the serialized request), about 3% of the bridge's CPU time
+ * with 100 simultaneous runs (docs/benchmarks-history.md, step 24). This line is built only when
+ * its level is enabled, and the child only when a handler logs.
  */
 export function createHttpLogger(logger: Logger): RequestHandler {
-  return pinoHttp<IncomingMessage, ServerResponse, never>({
-    logger,
-    genReqId: (req, res) => requestIdOf(req, res),
-    // Handlers' lines carry only reqId; the request itself is logged once, when it completes.
-    quietReqLogger: true,
-    autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
-    customLogLevel: (_req, res, error) =>
-      error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
-    serializers: {
-      req: (req: { id: unknown; method: string; url: string; remoteAddress?: string }) => ({
-        id: req.id,
-        method: req.method,
-        url: redactUrl(req.url),
-        remoteAddress: req.remoteAddress,
-      }),
-      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-    },
-  }) as unknown as RequestHandler;
+  return (req, res, next) => {
+    const reqId = requestIdOf(req, res);
+    let child: Logger | undefined;
+    Object.defineProperty(req, 'log', {
+      configurable: true,
+      enumerable: false,
+      get: () => (child ??= logger.child({ reqId })),
+    });
+    if (UNLOGGED.has(req.url)) return next();
+    const started = Date.now();
+    const done = (): void => {
+      res.off('finish', done);
+      res.off('close', done);
+      const status = res.statusCode;
+      const level = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
+      if (!logger.isLevelEnabled(level)) return;
+      const line = {
+        reqId,
+        req: {
+          id: reqId,
+          method: req.method,
+          url: redactUrl(req.originalUrl),
+          remoteAddress: req.socket.remoteAddress,
+        },
+        res: { statusCode: status },
+        responseTime: Date.now() - started,
+      };
+      logger[level](line, res.writableFinished ? 'request completed' : 'request aborted');
+    };
+    res.on('finish', done);
+    res.on('close', done);
+    next();
+  };
 }

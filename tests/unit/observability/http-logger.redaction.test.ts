@@ -37,6 +37,24 @@ describe('logs', () => {
     expect(done!.req.headers).toBeUndefined();
   });
 
+  it('logs a response at its level once, and neither probes nor scrapers', async () => {
+    const { lines, logger } = capture();
+    const app = express();
+    app.use(createHttpLogger(logger));
+    app.get('/health', (_req, res) => void res.json({ ok: true }));
+    app.get('/missing', (_req, res) => void res.status(404).json({}));
+    app.get('/broken', (_req, res) => void res.status(500).json({}));
+    await request(app).get('/health');
+    await request(app).get('/missing');
+    await request(app).get('/broken');
+    const done = lines.filter((l) => l.res);
+    expect(done.map((l) => [l.req.url, l.res.statusCode, l.level])).toEqual([
+      ['/missing', 404, 40],
+      ['/broken', 500, 50],
+    ]);
+    expect(done.every((l) => typeof l.responseTime === 'number' && l.reqId === l.req.id)).toBe(true);
+  });
+
   it('redacts credentials logged by hand', () => {
     const { lines, logger } = capture();
     logger.info(
