@@ -24,14 +24,21 @@ const THREAD_COLUMNS = `t."id", t."tenantId", t."agentId", t."status", t."snapsh
 /** What `planBeginRun` needs, and the thread row, in one statement. */
 const BEGIN_READS = `SELECT
   EXISTS (SELECT 1 FROM "Run" WHERE "threadId" = $1 AND "id" = $2) AS "runExists",
-  (SELECT MAX("seq") FROM "Message" WHERE "threadId" = $1) AS "lastSeq", ${THREAD_COLUMNS}
+  (SELECT MAX("seq") FROM "MessageBatch" WHERE "threadId" = $1) AS "lastBatch", ${THREAD_COLUMNS}
   FROM (SELECT 1) AS "one" LEFT JOIN "Thread" t ON t."id" = $1`;
-/** The stored form of the input's messages the thread has (for `BeginRunReads.messageState`). */
-const KNOWN_MESSAGES = 'SELECT "id", "data" FROM "Message" WHERE "threadId" = $1 AND "id" = ANY($2::text[])';
-const LAST_MESSAGE_SEQ = 'SELECT MAX("seq") AS "lastSeq" FROM "Message" WHERE "threadId" = $1';
+/**
+ * The last stored form of each of the input's messages the thread has (for
+ * `BeginRunReads.messageState`). A `json` value's text is the stored text itself (`jsonb` would
+ * reorder its keys), so it compares with `JSON.stringify` of the input's message.
+ */
+const KNOWN_MESSAGES = `SELECT DISTINCT ON (e."value"->>'id') e."value"->>'id' AS "id", e."value"::text AS "data"
+  FROM "MessageBatch" b, json_array_elements(b."data"::json) WITH ORDINALITY AS e("value", "pos")
+  WHERE b."threadId" = $1 AND e."value"->>'id' = ANY($2::text[])
+  ORDER BY e."value"->>'id', b."seq" DESC, e."pos" DESC`;
+const LAST_MESSAGE_BATCH = 'SELECT MAX("seq") AS "lastBatch" FROM "MessageBatch" WHERE "threadId" = $1';
 const THREAD = `SELECT ${THREAD_COLUMNS} FROM "Thread" t WHERE t."id" = $1`;
 
-type BeginReads = Partial<ThreadRow> & { runExists: boolean; lastSeq: number | null };
+type BeginReads = Partial<ThreadRow> & { runExists: boolean; lastBatch: number | null };
 
 /**
  * A run's begin and end on PostgreSQL through the pg driver, each one transaction on one pooled
@@ -60,7 +67,7 @@ export function createPostgresRunWrites(pool: Pool): Pick<ThreadStore, 'beginRun
           const writes = planBeginRun(input, {
             runExists: row.runExists,
             threadExists: existing !== null,
-            lastMessageSeq: row.lastSeq ?? 0,
+            lastMessageBatch: row.lastBatch ?? 0,
             messageState: (message) => {
               const data = stored.get(message.id);
               return data === undefined ? 'new' : data === JSON.stringify(message) ? 'same' : 'changed';
@@ -84,9 +91,9 @@ export function createPostgresRunWrites(pool: Pool): Pick<ThreadStore, 'beginRun
       }),
 
     finishRun: (input) =>
-      transaction(pool, [{ text: LAST_MESSAGE_SEQ, values: [input.threadId] }], async (client, [reads]) => {
-        const lastSeq = (reads!.rows[0] as { lastSeq: number | null }).lastSeq ?? 0;
-        await commit(client, toQueries(planFinishRun(input, lastSeq)));
+      transaction(pool, [{ text: LAST_MESSAGE_BATCH, values: [input.threadId] }], async (client, [reads]) => {
+        const lastBatch = (reads!.rows[0] as { lastBatch: number | null }).lastBatch ?? 0;
+        await commit(client, toQueries(planFinishRun(input, lastBatch)));
       }),
   };
 }

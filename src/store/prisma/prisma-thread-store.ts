@@ -1,6 +1,7 @@
 import type { ThreadStore } from '../thread-store.js';
 import type { BridgePrismaClient } from './prisma-client.js';
-import { toMessage, toRunRecord, toThreadRecord } from './records.js';
+import { fromMessageBatches } from '../message-batches.js';
+import { toRunRecord, toThreadRecord } from './records.js';
 
 /**
  * The ThreadStore on Prisma: threads, runs and messages. A run's begin and end, the per-run hot
@@ -33,8 +34,12 @@ export function createPrismaThreadStore(
     },
 
     async messages(threadId) {
-      const rows = await prisma.message.findMany({ where: { threadId }, orderBy: { seq: 'asc' } });
-      return rows.map(toMessage);
+      const rows = await prisma.messageBatch.findMany({
+        where: { threadId },
+        orderBy: { seq: 'asc' },
+        select: { data: true },
+      });
+      return fromMessageBatches(rows);
     },
 
     async runs(threadId) {
@@ -55,7 +60,7 @@ export function createPrismaThreadStore(
         prisma.interrupt.deleteMany({ where: { threadId } }),
         prisma.toolCall.deleteMany({ where: { threadId } }),
         prisma.event.deleteMany({ where: { threadId } }),
-        prisma.message.deleteMany({ where: { threadId } }),
+        prisma.messageBatch.deleteMany({ where: { threadId } }),
         prisma.run.deleteMany({ where: { threadId } }),
         prisma.thread.deleteMany({ where: { id: threadId } }),
       ]);

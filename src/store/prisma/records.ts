@@ -1,4 +1,4 @@
-import type { Message, RunFinishedOutcome, TokenUsage } from '@ag-ui/core';
+import type { RunFinishedOutcome, TokenUsage } from '@ag-ui/core';
 import { parseThreadSnapshot } from '../../protocol/thread-snapshot.js';
 import type { RunRecord, RunStatus, ThreadRecord, ThreadStatus } from '../thread-store.js';
 
@@ -54,9 +54,4 @@ export function toRunRecord(row: RunRow): RunRecord {
     finishedAt: row.finishedAt,
     agentVersion: row.agentVersion,
   };
-}
-
-/** A stored message back to its AG-UI form. */
-export function toMessage(row: { data: string }): Message {
-  return JSON.parse(row.data) as Message;
 }

@@ -22,12 +22,13 @@ export type RunWrite =
 export interface BeginRunReads {
   runExists: boolean;
   threadExists: boolean;
-  /** The thread's highest message `seq` (0 when it has none). */
-  lastMessageSeq: number;
+  /** The `seq` of the thread's last message batch (0 when it has none). */
+  lastMessageBatch: number;
   /**
-   * Where one of the input's messages stands against the thread's conversation (matched by id):
-   * AG-UI clients send the whole conversation with every run, and only what is new or changed is
-   * written. Each store finds out its own way (SQLite compares in SQL, PostgreSQL in JavaScript).
+   * Where one of the input's messages stands against the thread's conversation (matched by id,
+   * against its last stored content): AG-UI clients send the whole conversation with every run,
+   * and only what is new or changed is written. Each store finds out its own way (SQLite compares
+   * in SQL, PostgreSQL in JavaScript).
    */
   messageState(message: Message): StoredMessageState;
 }
@@ -90,29 +91,15 @@ export function planBeginRun(input: BeginRunInput, reads: BeginRunReads): RunWri
 }
 
 /**
- * The input's messages merged into the thread's conversation: a new id is appended, a known id
- * whose content changed is updated in place, and an unchanged one is not written at all. AG-UI
- * clients send the whole conversation with every run: writing all of it each time made a thread's
- * run N write N runs' worth of rows (and take that many sequence numbers).
+ * The input's messages merged into the thread's conversation: the new and the changed ones are
+ * appended as one batch (readers keep a known id's first place and take its last content), an
+ * unchanged one is not written at all. AG-UI clients send the whole conversation with every run:
+ * writing all of it each time made a thread's run N write N runs' worth of messages.
  */
 function mergeInputMessages(input: BeginRunInput, reads: BeginRunReads): RunWrite[] {
-  const fresh: Message[] = [];
-  const changed: RunWrite[] = [];
-  for (const message of lastById(input.messages, (m) => m.id)) {
-    const state = reads.messageState(message);
-    if (state === 'new') fresh.push(message);
-    else if (state === 'changed') {
-      changed.push(
-        statement('UPDATE "Message" SET "data" = ? WHERE "threadId" = ? AND "id" = ?', [
-          JSON.stringify(message),
-          input.threadId,
-          message.id,
-        ]),
-      );
-    }
-  }
+  const written = input.messages.filter((message) => reads.messageState(message) !== 'same');
   const owner = { threadId: input.threadId, runId: null, at: input.startedAt };
-  return [...changed, ...upsertMessages(owner, fresh, reads.lastMessageSeq)];
+  return appendMessages(owner, written, reads.lastMessageBatch);
 }
 
 /**
@@ -125,9 +112,9 @@ function inputWithoutMessages(input: RunAgentInput): Omit<RunAgentInput, 'messag
 }
 
 /** The writes of a run's end: its messages, tool calls, interrupts, the thread's snapshot, the run row. */
-export function planFinishRun(input: FinishRunInput, lastMessageSeq: number): RunWrite[] {
+export function planFinishRun(input: FinishRunInput, lastMessageBatch: number): RunWrite[] {
   const { threadId, runId, finishedAt: at } = input;
-  const writes = upsertMessages({ threadId, runId, at }, input.messages, lastMessageSeq);
+  const writes = appendMessages({ threadId, runId, at }, input.messages, lastMessageBatch);
   if (input.toolCalls.length > 0) {
     writes.push({
       kind: 'insert',
@@ -210,32 +197,22 @@ export function planFinishRun(input: FinishRunInput, lastMessageSeq: number): Ru
 }
 
 /**
- * New message ids are appended after the thread's last message; a known id keeps its place and
- * takes the new content (ON CONFLICT on the (threadId, id) key). A conflicting row leaves its
- * proposed `seq` unused: sequence numbers order messages and may have gaps.
+ * One batch row after the thread's last one (message-batches.ts): a known id among them is stored
+ * again rather than updated, and keeps its place in the conversation. One row per run's end: a
+ * row per message cost three B-tree inserts each (docs/benchmarks-history.md, step 25).
  */
-function upsertMessages(
+function appendMessages(
   owner: { threadId: string; runId: string | null; at: Date },
   messages: Message[],
-  lastSeq: number,
+  lastBatch: number,
 ): RunWrite[] {
   if (messages.length === 0) return [];
-  let seq = lastSeq;
   return [
     {
       kind: 'insert',
-      table: 'Message',
-      columns: ['threadId', 'seq', 'id', 'role', 'runId', 'data', 'createdAt'],
-      rows: lastById(messages, (m) => m.id).map((m) => [
-        owner.threadId,
-        ++seq,
-        m.id,
-        m.role,
-        owner.runId,
-        JSON.stringify(m),
-        owner.at,
-      ]),
-      onConflict: 'ON CONFLICT ("threadId", "id") DO UPDATE SET "data" = excluded."data"',
+      table: 'MessageBatch',
+      columns: ['threadId', 'seq', 'runId', 'data', 'createdAt'],
+      rows: [[owner.threadId, lastBatch + 1, owner.runId, JSON.stringify(messages), owner.at]],
     },
   ];
 }

@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { AgentDefinitionStore } from '../agent-definition-store.js';
-import { toMessage, toThreadRecord, type ThreadRow } from '../prisma/records.js';
+import { fromMessageBatches } from '../message-batches.js';
+import { toThreadRecord, type ThreadRow } from '../prisma/records.js';
 import type { ThreadRecord, ThreadStore } from '../thread-store.js';
 
 /** The row as the driver reads it: SQLite keeps Prisma's DateTime columns as ISO 8601 text. */
@@ -27,14 +28,14 @@ export function createSqliteRunReads(
 ): Pick<ThreadStore, 'get' | 'messages'> & Pick<AgentDefinitionStore, 'revision'> {
   const thread = prepareThreadRead(db);
   const messages = db.prepare<[string], { data: string }>(
-    'SELECT "data" FROM "Message" WHERE "threadId" = ? ORDER BY "seq"',
+    'SELECT "data" FROM "MessageBatch" WHERE "threadId" = ? ORDER BY "seq"',
   );
   const revision = db.prepare<[], { n: number }>('SELECT COUNT(*) AS "n" FROM "AgentVersion"');
   // Prisma's adapter turns safe integers on for the connection: these counts fit a number.
   revision.safeIntegers(false);
   return {
     get: async (threadId) => thread(threadId),
-    messages: async (threadId) => messages.all(threadId).map(toMessage),
+    messages: async (threadId) => fromMessageBatches(messages.iterate(threadId)),
     revision: async () => revision.get()?.n ?? 0,
   };
 }

@@ -44,6 +44,28 @@ function chunkSize(left: number): number {
 }
 
 /**
+ * The reads of a run's begin and end on the thread's messages (a test checks their query plans).
+ *
+ * `toWrite`: the input's messages that are new to the thread or differ from their last stored
+ * content, compared in SQLite. The input goes in as one JSON array (its elements' text is
+ * `JSON.stringify` of each message, the form stored), the thread's batches are read once and each
+ * id's last content kept (the bare column of `MAX()`), and only the messages to write come back:
+ * reading the conversation back into JavaScript to compare it cost more than the comparison
+ * itself. The input stays the outer loop and the stored messages are searched through an automatic
+ * index: a scan of them per input message would be quadratic in the conversation's length.
+ */
+export const MESSAGE_READS = {
+  lastBatch: 'SELECT MAX("seq") AS "seq" FROM "MessageBatch" WHERE "threadId" = ?',
+  toWrite:
+    'WITH "stored" AS MATERIALIZED (SELECT json_extract(s."value", \'$.id\') AS "id", s."value" AS "data", ' +
+    'MAX(b."seq" * 4294967296 + s."key") FROM "MessageBatch" AS b, json_each(b."data") AS s ' +
+    'WHERE b."threadId" = ? GROUP BY 1) ' +
+    `SELECT json_extract(j."value", '$.id') AS "id", m."id" IS NULL AS "fresh" FROM json_each(?) AS j ` +
+    `LEFT JOIN "stored" AS m ON m."id" = json_extract(j."value", '$.id') ` +
+    'WHERE m."id" IS NULL OR m."data" IS NOT j."value"',
+} as const;
+
+/**
  * A run's begin and end on SQLite, through the driver: each is a set of prepared statements run
  * atomically in a savepoint of the store's group transaction (sqlite-write-queue.ts), committed
  * with whatever else was written in the same turn of the event loop (Prisma's interactive
@@ -64,26 +86,14 @@ export function createSqliteRunWrites(
   };
   const runExists = db.prepare<[string, string]>('SELECT 1 FROM "Run" WHERE "threadId" = ? AND "id" = ?');
   const thread = prepareThreadRead(db);
-  const lastMessageSeq = db.prepare<[string], { seq: number | null }>(
-    'SELECT MAX("seq") AS "seq" FROM "Message" WHERE "threadId" = ?',
-  );
+  const lastMessageBatch = db.prepare<[string], { seq: number | null }>(MESSAGE_READS.lastBatch);
   // Prisma's adapter turns safe integers on for the connection: sequence numbers fit a number.
-  lastMessageSeq.safeIntegers(false);
-  // The input's messages that are new to the thread or differ from their stored form, compared in
-  // SQLite: the input goes in as one JSON array (its elements' text is `JSON.stringify` of each
-  // message, the form stored), one index search per element, and only those to write come back.
-  // Reading every stored message back to compare it cost more than the comparison itself. The
-  // elements stay the outer loop (a LEFT JOIN keeps its order): with a plain JOIN SQLite's planner
-  // scanned the thread's messages and the input for each, quadratic in the conversation's length.
-  const toWrite = db.prepare<[string, string], { id: string; fresh: number }>(
-    `SELECT json_extract(j."value", '$.id') AS "id", m."id" IS NULL AS "fresh" FROM json_each(?) AS j ` +
-      `LEFT JOIN "Message" AS m ON m."threadId" = ? AND m."id" = json_extract(j."value", '$.id') ` +
-      'WHERE m."id" IS NULL OR m."data" IS NOT j."value"',
-  );
+  lastMessageBatch.safeIntegers(false);
+  const toWrite = db.prepare<[string, string], { id: string; fresh: number }>(MESSAGE_READS.toWrite);
   toWrite.safeIntegers(false);
   const messageStates = (input: BeginRunInput): BeginRunReads['messageState'] => {
     const states = new Map<string, StoredMessageState>();
-    for (const row of toWrite.all(JSON.stringify(input.messages), input.threadId)) {
+    for (const row of toWrite.all(input.threadId, JSON.stringify(input.messages))) {
       states.set(row.id, row.fresh ? 'new' : 'changed');
     }
     return (message) => states.get(message.id) ?? 'same';
@@ -120,7 +130,7 @@ export function createSqliteRunWrites(
     const writes = planBeginRun(input, {
       runExists: runExists.get(input.threadId, input.runId) !== undefined,
       threadExists: existing !== null,
-      lastMessageSeq: lastMessageSeq.get(input.threadId)?.seq ?? 0,
+      lastMessageBatch: lastMessageBatch.get(input.threadId)?.seq ?? 0,
       messageState: existing && input.messages.length > 0 ? messageStates(input) : ALL_NEW,
     });
     execute(writes);
@@ -129,7 +139,7 @@ export function createSqliteRunWrites(
     return current;
   };
   const finish = (input: Parameters<ThreadStore['finishRun']>[0]): void => {
-    execute(planFinishRun(input, lastMessageSeq.get(input.threadId)?.seq ?? 0));
+    execute(planFinishRun(input, lastMessageBatch.get(input.threadId)?.seq ?? 0));
   };
 
   return {

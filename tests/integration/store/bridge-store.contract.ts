@@ -143,6 +143,23 @@ export function describeBridgeStoreContract(name: string, make: () => Promise<St
       ]);
     });
 
+    it('compares a begin with the last content of each message: an edit undone is stored again', async () => {
+      const one = { id: 'x-a', role: 'user', content: 'one' } satisfies Message;
+      const edited = { id: 'x-a', role: 'user', content: 'one, edited' } satisfies Message;
+      const two = { id: 'x-b', role: 'user', content: 'two' } satisfies Message;
+      await begin(store, 'c-undo-edit', 'c-undo-edit-r1', { messages: [one] });
+      await store.threads.finishRun(finish('c-undo-edit', 'c-undo-edit-r1'));
+      await begin(store, 'c-undo-edit', 'c-undo-edit-r2', { messages: [edited] });
+      await store.threads.finishRun(finish('c-undo-edit', 'c-undo-edit-r2'));
+      // The original text again: it differs from the last stored content, not from the first.
+      await begin(store, 'c-undo-edit', 'c-undo-edit-r3', { messages: [one, two] });
+      expect(await store.threads.messages('c-undo-edit')).toEqual([one, two]);
+      // Unchanged since: nothing is stored again.
+      await store.threads.finishRun(finish('c-undo-edit', 'c-undo-edit-r3'));
+      await begin(store, 'c-undo-edit', 'c-undo-edit-r4', { messages: [one, two] });
+      expect(await store.threads.messages('c-undo-edit')).toEqual([one, two]);
+    });
+
     it('stores a long run end whole: every message in order, known ids replaced in place', async () => {
       const known = (i: number, content = `known ${i}`): Message => ({ id: `k${i}`, role: 'user', content });
       await begin(store, 'c-long', 'c-long-r1', { messages: [known(0), known(1), known(2)] });

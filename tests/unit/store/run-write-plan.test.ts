@@ -18,10 +18,10 @@ function beginInput(messages: Message[]): BeginRunInput {
   };
 }
 
-const reads = (known: Message[], lastMessageSeq: number): BeginRunReads => ({
+const reads = (known: Message[], lastMessageBatch: number): BeginRunReads => ({
   runExists: false,
   threadExists: true,
-  lastMessageSeq,
+  lastMessageBatch,
   messageState: (message) => {
     const stored = known.find((m) => m.id === message.id);
     return !stored ? 'new' : JSON.stringify(stored) === JSON.stringify(message) ? 'same' : 'changed';
@@ -32,28 +32,24 @@ const inserts = (writes: RunWrite[], table: string) =>
   writes.flatMap((w) => (w.kind === 'insert' && w.table === table ? w.rows : []));
 
 describe('planBeginRun', () => {
-  it('writes only the new and the changed messages of a whole conversation', () => {
+  it('writes only the new and the changed messages of a whole conversation, as one batch', () => {
     const history = [user('a', 'one'), user('b', 'two'), user('c', 'three')];
     const input = [history[0]!, user('b', 'two, edited'), history[2]!, user('d', 'four')];
     const writes = planBeginRun(beginInput(input), reads(history, 7));
 
-    // The new message takes the next sequence number; the known ones take none.
-    expect(inserts(writes, 'Message').map((row) => [row[1], row[2]])).toEqual([[8, 'd']]);
-    const updates = writes.filter((w) => w.kind === 'statement' && w.sql.startsWith('UPDATE "Message"'));
-    expect(updates).toEqual([
-      {
-        kind: 'statement',
-        sql: 'UPDATE "Message" SET "data" = ? WHERE "threadId" = ? AND "id" = ?',
-        params: [JSON.stringify(input[1]), 't', 'b'],
-      },
-    ]);
+    // One row after the thread's last batch: the edited message (stored again; readers keep its
+    // place) and the new one.
+    const batches = inserts(writes, 'MessageBatch');
+    expect(batches.map((row) => [row[0], row[1], row[2]])).toEqual([['t', 8, null]]);
+    expect(JSON.parse(batches[0]![3] as string)).toEqual([input[1], input[3]]);
+    expect(writes.some((w) => w.kind === 'statement' && w.sql.includes('"MessageBatch"'))).toBe(false);
   });
 
   it('writes nothing for a conversation the thread already has', () => {
     const history = [user('a', 'one'), user('b', 'two')];
     const writes = planBeginRun(beginInput(history), reads(history, 2));
-    expect(inserts(writes, 'Message')).toEqual([]);
-    expect(writes.some((w) => w.kind === 'statement' && w.sql.includes('"Message"'))).toBe(false);
+    expect(inserts(writes, 'MessageBatch')).toEqual([]);
+    expect(writes.some((w) => w.kind === 'statement' && w.sql.includes('Message'))).toBe(false);
   });
 
   it("keeps the run's input without its messages (they are the thread's conversation)", () => {
