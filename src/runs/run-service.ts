@@ -107,7 +107,7 @@ export function createRunService(deps: RunServiceDeps): RunService {
   return {
     async start(request) {
       const { agentId, input } = request;
-      if (!process.env.EXP_NOGATE) await starts.turn();
+      await starts.turn();
       // The agent's current definition: a run keeps the agent object (and version) it starts with.
       await deps.agents.refresh();
       const agent = deps.agents.get(agentId);
