@@ -105,11 +105,14 @@ export function createMessageAccumulator(
           return;
         }
         case EventType.TOOL_CALL_RESULT: {
+          // Keys in the order the protocol's schema gives a validated input's message: a client
+          // that sends this message back unchanged (whatever order it built it in) is then seen
+          // as unchanged, and the message is not stored again (run-write-plan.ts).
           const message: ToolMessage = {
             id: e.messageId as string,
             role: 'tool',
-            toolCallId: e.toolCallId as string,
             content: e.content as string,
+            toolCallId: e.toolCallId as string,
           };
           byId.set(message.id, message);
           produced.push(message);
