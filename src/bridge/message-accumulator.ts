@@ -81,7 +81,15 @@ export function createMessageAccumulator(
             message &&
             (message.role === 'assistant' || message.role === 'user' || message.role === 'system')
           ) {
-            (message as AssistantMessage).content = `${message.content ?? ''}${e.delta}`;
+            const assistant = message as AssistantMessage;
+            if (assistant.content === undefined && assistant.toolCalls) {
+              // Text after a tool call on one message: `content` goes before `toolCalls`, where the
+              // protocol's schema puts it (see TOOL_CALL_RESULT below). Rare: once per such message.
+              const toolCalls = assistant.toolCalls;
+              delete assistant.toolCalls;
+              assistant.content = e.delta;
+              assistant.toolCalls = toolCalls;
+            } else assistant.content = `${message.content ?? ''}${e.delta}`;
           }
           return;
         }

@@ -20,6 +20,18 @@ const events: BaseEvent[] = [
   { type: EventType.TOOL_CALL_RESULT, messageId: 'r1', toolCallId: 't1', content: 'found' } as BaseEvent,
   { type: EventType.TOOL_CALL_START, toolCallId: 't2', toolCallName: 'confirm' } as BaseEvent,
   { type: EventType.TOOL_CALL_END, toolCallId: 't2' } as BaseEvent,
+  // A call first, then text on the same message.
+  {
+    type: EventType.TOOL_CALL_START,
+    toolCallId: 't3',
+    toolCallName: 'note',
+    parentMessageId: 'm3',
+  } as BaseEvent,
+  { type: EventType.TOOL_CALL_END, toolCallId: 't3' } as BaseEvent,
+  { type: EventType.TEXT_MESSAGE_START, messageId: 'm3', role: 'assistant' } as BaseEvent,
+  { type: EventType.TEXT_MESSAGE_CONTENT, messageId: 'm3', delta: 'Noted' } as BaseEvent,
+  { type: EventType.TEXT_MESSAGE_CONTENT, messageId: 'm3', delta: '.' } as BaseEvent,
+  { type: EventType.TEXT_MESSAGE_END, messageId: 'm3' } as BaseEvent,
 ];
 
 describe('message accumulator', () => {
@@ -38,6 +50,12 @@ describe('message accumulator', () => {
         id: 't2',
         role: 'assistant',
         toolCalls: [{ id: 't2', type: 'function', function: { name: 'confirm', arguments: '' } }],
+      },
+      {
+        id: 'm3',
+        role: 'assistant',
+        content: 'Noted.',
+        toolCalls: [{ id: 't3', type: 'function', function: { name: 'note', arguments: '' } }],
       },
     ]);
     expect([...accumulator.answered()]).toEqual(['t1']);
