@@ -9,13 +9,14 @@ import { createPrismaThreadStore } from '../prisma/prisma-thread-store.js';
 import { createPrismaUsageStore } from '../prisma/prisma-usage-store.js';
 import { MAX_STATEMENTS_IN_FLIGHT } from './postgres-append-queue.js';
 import { createPostgresEventLog } from './postgres-event-log.js';
+import { createPostgresRunReads } from './postgres-run-reads.js';
 import { createPostgresRunWrites } from './postgres-run-writes.js';
 import { splitPostgresUrl } from './postgres-url.js';
 
 /**
  * Opens the PostgreSQL store (already migrated: `npm start` runs `prisma migrate deploy`). Prisma,
- * the event log's reads and run begins and ends (through the driver: postgres-run-writes.ts)
- * share one pg pool; the log's appends have a pool of their own, one connection per statement in
+ * the event log's reads, the reads before a run and its begin and end (through the driver:
+ * postgres-run-reads.ts, postgres-run-writes.ts) share one pg pool; the log's appends have a pool of their own, one connection per statement in
  * flight, so they never queue behind a run's begin or end (with Prisma's transactions of several
  * round trips each, 100 runs starting together held every event of the runs already streaming
  * for up to a second). `?schema=` in the URL selects the schema.
@@ -35,11 +36,12 @@ export async function openPostgresStore(url: string): Promise<BridgeStore> {
   // One schema, two generated clients: their model APIs are the same, their types only nominally differ.
   const client = prisma as unknown as BridgePrismaClient;
   await prisma.$connect();
+  const { get, messages, revision } = createPostgresRunReads(pool);
   return {
-    threads: createPrismaThreadStore(client, createPostgresRunWrites(pool)),
+    threads: { ...createPrismaThreadStore(client, createPostgresRunWrites(pool)), get, messages },
     events: createPostgresEventLog(pool, schema, appendPool),
     interrupts: createPrismaInterruptStore(client),
-    agents: createPrismaAgentDefinitionStore(client),
+    agents: { ...createPrismaAgentDefinitionStore(client), revision },
     usage: createPrismaUsageStore(client, 'postgres'),
     ping: async () => {
       await pool.query('SELECT 1');

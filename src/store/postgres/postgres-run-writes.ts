@@ -36,7 +36,8 @@ const KNOWN_MESSAGES = `SELECT DISTINCT ON (e."value"->>'id') e."value"->>'id' A
   WHERE b."threadId" = $1 AND e."value"->>'id' = ANY($2::text[])
   ORDER BY e."value"->>'id', b."seq" DESC, e."pos" DESC`;
 const LAST_MESSAGE_BATCH = 'SELECT MAX("seq") AS "lastBatch" FROM "MessageBatch" WHERE "threadId" = $1';
-const THREAD = `SELECT ${THREAD_COLUMNS} FROM "Thread" t WHERE t."id" = $1`;
+/** A thread's row by id (read back after a begin that created it; postgres-run-reads.ts). */
+export const THREAD = `SELECT ${THREAD_COLUMNS} FROM "Thread" t WHERE t."id" = $1`;
 
 type BeginReads = Partial<ThreadRow> & { runExists: boolean; lastBatch: number | null };
 
