@@ -28,7 +28,7 @@ const BEGIN_READS = `SELECT
   FROM (SELECT 1) AS "one" LEFT JOIN "Thread" t ON t."id" = $1`;
 /**
  * The last stored form of each of the input's messages the thread has (for
- * `BeginRunReads.messageState`). A `json` value's text is the stored text itself (`jsonb` would
+ * `BeginRunReads.storedAsSent`). A `json` value's text is the stored text itself (`jsonb` would
  * reorder its keys), so it compares with `JSON.stringify` of the input's message.
  */
 const KNOWN_MESSAGES = `SELECT DISTINCT ON (e."value"->>'id') e."value"->>'id' AS "id", e."value"::text AS "data"
@@ -69,10 +69,7 @@ export function createPostgresRunWrites(pool: Pool): Pick<ThreadStore, 'beginRun
             runExists: row.runExists,
             threadExists: existing !== null,
             lastMessageBatch: row.lastBatch ?? 0,
-            messageState: (message) => {
-              const data = stored.get(message.id);
-              return data === undefined ? 'new' : data === JSON.stringify(message) ? 'same' : 'changed';
-            },
+            storedAsSent: (message) => stored.get(message.id) === JSON.stringify(message),
           });
           // A new thread is read back before COMMIT, in the same pipeline as its writes.
           const queries = existing

@@ -25,19 +25,16 @@ export interface BeginRunReads {
   /** The `seq` of the thread's last message batch (0 when it has none). */
   lastMessageBatch: number;
   /**
-   * Where one of the input's messages stands against the thread's conversation (matched by id,
-   * against its last stored content): AG-UI clients send the whole conversation with every run,
-   * and only what is new or changed is written. Each store finds out its own way (SQLite compares
-   * in SQL, PostgreSQL in JavaScript).
+   * Whether one of the input's messages is stored as sent: its id's last stored content is the
+   * same JSON text. AG-UI clients send the whole conversation with every run, and only the new or
+   * changed messages are written. Each store finds out its own way (SQLite compares in SQL,
+   * PostgreSQL in JavaScript).
    */
-  messageState(message: Message): StoredMessageState;
+  storedAsSent(message: Message): boolean;
 }
 
-/** An input message is new to its thread, stored with other content, or stored as sent. */
-export type StoredMessageState = 'new' | 'changed' | 'same';
-
-/** `BeginRunReads.messageState` of a thread with no messages yet. */
-export const ALL_NEW = (): StoredMessageState => 'new';
+/** `BeginRunReads.storedAsSent` of a thread with no messages yet. */
+export const NOTHING_STORED = (): boolean => false;
 
 /**
  * The writes of a run's start, as data: the SQLite store executes them through the driver in one
@@ -97,14 +94,15 @@ export function planBeginRun(input: BeginRunInput, reads: BeginRunReads): RunWri
  * writing all of it each time made a thread's run N write N runs' worth of messages.
  */
 function mergeInputMessages(input: BeginRunInput, reads: BeginRunReads): RunWrite[] {
-  const written = input.messages.filter((message) => reads.messageState(message) !== 'same');
+  const written = input.messages.filter((message) => !reads.storedAsSent(message));
   const owner = { threadId: input.threadId, runId: null, at: input.startedAt };
   return appendMessages(owner, written, reads.lastMessageBatch);
 }
 
 /**
  * The input as the run's row keeps it: without its messages, which are merged into the thread's
- * conversation (a row per message). With them, run N of a thread stored the N runs before it again.
+ * conversation (its message batches). With them, run N of a thread stored the N runs before it
+ * again.
  */
 function inputWithoutMessages(input: RunAgentInput): Omit<RunAgentInput, 'messages'> {
   const { messages: _messages, ...rest } = input;

@@ -1,13 +1,12 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { prepareThreadRead } from './sqlite-reads.js';
 import {
-  ALL_NEW,
+  NOTHING_STORED,
   planBeginRun,
   planFinishRun,
   type BeginRunReads,
   type RunWrite,
   type SqlValue,
-  type StoredMessageState,
 } from '../sql/run-write-plan.js';
 import type { BeginRunInput, ThreadRecord, ThreadStore } from '../thread-store.js';
 import type { SqliteWriteQueue } from './sqlite-write-queue.js';
@@ -46,8 +45,8 @@ function chunkSize(left: number): number {
 /**
  * The reads of a run's begin and end on the thread's messages (a test checks their query plans).
  *
- * `toWrite`: the input's messages that are new to the thread or differ from their last stored
- * content, compared in SQLite. The input goes in as one JSON array (its elements' text is
+ * `toWrite`: the ids of the input's messages that are new to the thread or differ from their last
+ * stored content, compared in SQLite. The input goes in as one JSON array (its elements' text is
  * `JSON.stringify` of each message, the form stored), the thread's batches are read once and each
  * id's last content kept (the bare column of `MAX()`), and only the messages to write come back:
  * reading the conversation back into JavaScript to compare it cost more than the comparison
@@ -60,7 +59,7 @@ export const MESSAGE_READS = {
     'WITH "stored" AS MATERIALIZED (SELECT json_extract(s."value", \'$.id\') AS "id", s."value" AS "data", ' +
     'MAX(b."seq" * 4294967296 + s."key") FROM "MessageBatch" AS b, json_each(b."data") AS s ' +
     'WHERE b."threadId" = ? GROUP BY 1) ' +
-    `SELECT json_extract(j."value", '$.id') AS "id", m."id" IS NULL AS "fresh" FROM json_each(?) AS j ` +
+    `SELECT json_extract(j."value", '$.id') AS "id" FROM json_each(?) AS j ` +
     `LEFT JOIN "stored" AS m ON m."id" = json_extract(j."value", '$.id') ` +
     'WHERE m."id" IS NULL OR m."data" IS NOT j."value"',
 } as const;
@@ -89,14 +88,10 @@ export function createSqliteRunWrites(
   const lastMessageBatch = db.prepare<[string], { seq: number | null }>(MESSAGE_READS.lastBatch);
   // Prisma's adapter turns safe integers on for the connection: sequence numbers fit a number.
   lastMessageBatch.safeIntegers(false);
-  const toWrite = db.prepare<[string, string], { id: string; fresh: number }>(MESSAGE_READS.toWrite);
-  toWrite.safeIntegers(false);
-  const messageStates = (input: BeginRunInput): BeginRunReads['messageState'] => {
-    const states = new Map<string, StoredMessageState>();
-    for (const row of toWrite.all(input.threadId, JSON.stringify(input.messages))) {
-      states.set(row.id, row.fresh ? 'new' : 'changed');
-    }
-    return (message) => states.get(message.id) ?? 'same';
+  const toWrite = db.prepare<[string, string], string>(MESSAGE_READS.toWrite).pluck();
+  const storedAsSent = (input: BeginRunInput): BeginRunReads['storedAsSent'] => {
+    const written = new Set(toWrite.all(input.threadId, JSON.stringify(input.messages)));
+    return (message) => !written.has(message.id);
   };
   const insert = (write: Extract<RunWrite, { kind: 'insert' }>, rows: number): Statement => {
     const row = `(${write.columns.map(() => '?').join(', ')})`;
@@ -131,7 +126,7 @@ export function createSqliteRunWrites(
       runExists: runExists.get(input.threadId, input.runId) !== undefined,
       threadExists: existing !== null,
       lastMessageBatch: lastMessageBatch.get(input.threadId)?.seq ?? 0,
-      messageState: existing && input.messages.length > 0 ? messageStates(input) : ALL_NEW,
+      storedAsSent: existing && input.messages.length > 0 ? storedAsSent(input) : NOTHING_STORED,
     });
     execute(writes);
     const current = existing ?? thread(input.threadId);

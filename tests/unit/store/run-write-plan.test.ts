@@ -22,9 +22,9 @@ const reads = (known: Message[], lastMessageBatch: number): BeginRunReads => ({
   runExists: false,
   threadExists: true,
   lastMessageBatch,
-  messageState: (message) => {
+  storedAsSent: (message) => {
     const stored = known.find((m) => m.id === message.id);
-    return !stored ? 'new' : JSON.stringify(stored) === JSON.stringify(message) ? 'same' : 'changed';
+    return stored !== undefined && JSON.stringify(stored) === JSON.stringify(message);
   },
 });
 
