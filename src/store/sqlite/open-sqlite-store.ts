@@ -54,8 +54,11 @@ export async function openSqliteStore(url: string, options: StoreOptions = {}): 
   const ping = connection.prepare('SELECT 1');
   const { get, messages, revision } = createSqliteRunReads(connection);
   const writes = createSqliteWriteQueue(connection, lock);
-  const checkpointer = startWalCheckpointer(connection, file, (message) =>
-    options.onWarning?.(`WAL checkpoint: ${message}`),
+  const checkpointer = startWalCheckpointer(
+    connection,
+    file,
+    (message) => options.onWarning?.(`WAL checkpoint: ${message}`),
+    { lock },
   );
   return {
     threads: { ...createPrismaThreadStore(prisma, createSqliteRunWrites(connection, writes)), get, messages },

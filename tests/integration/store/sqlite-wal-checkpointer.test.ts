@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Mutex } from 'async-mutex';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startWalCheckpointer, type WalCheckpointer } from '../../../src/store/sqlite/wal-checkpointer.js';
@@ -48,6 +49,55 @@ describe('SQLite WAL checkpointer (a worker thread with its own connection)', ()
     // Only the worker can have moved these pages from the WAL into the database file.
     await eventually(() => statSync(file).size > before + 1_500_000);
     expect(errors).toEqual([]);
+  });
+
+  /**
+   * Commits a 4 KB row every millisecond or so for `ms`, under `lock` as the store's writes are
+   * (about 12 MB of WAL a second); the WAL's largest size.
+   */
+  const steadyWrites = async (db: Database.Database, file: string, lock: Mutex, ms: number) => {
+    const insert = db.prepare('INSERT INTO t (body) VALUES (?)');
+    const write = db.transaction(() => insert.run('x'.repeat(4000)));
+    let largest = 0;
+    let written = 0;
+    for (const end = Date.now() + ms; Date.now() < end; written += 4000) {
+      await lock.runExclusive(write);
+      largest = Math.max(largest, statSync(`${file}-wal`).size);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    return { largest, written };
+  };
+
+  // The WAL's file keeps its largest size (SQLite writes it again from its start): a WAL started
+  // over stops growing once the first pass has caught up with it, one never started over does not.
+  it('starts a long WAL over although the connection never stops writing', async () => {
+    const { file, db, entry } = open();
+    const lock = new Mutex();
+    const errors: string[] = [];
+    entry.checkpointer = startWalCheckpointer(db, file, (message) => errors.push(message), {
+      lock,
+      restartFrames: 64,
+    });
+    await eventually(() => autoCheckpoint(db) === 0);
+    const first = await steadyWrites(db, file, lock, 1000);
+    const then = await steadyWrites(db, file, lock, 1500);
+    expect(then.written).toBeGreaterThan(2_000_000);
+    expect(then.largest - first.largest).toBeLessThan(then.written / 4);
+    expect(db.prepare('SELECT COUNT(*) AS n FROM t').get()).toEqual({
+      n: (first.written + then.written) / 4000,
+    });
+    expect(lock.isLocked()).toBe(false);
+    expect(errors).toEqual([]);
+  });
+
+  it('without the write lock, only copies the WAL, which then grows for as long as the writes go on', async () => {
+    const { file, db, entry } = open();
+    entry.checkpointer = startWalCheckpointer(db, file, () => undefined, { restartFrames: 64 });
+    await eventually(() => autoCheckpoint(db) === 0);
+    const lock = new Mutex();
+    const first = await steadyWrites(db, file, lock, 1000);
+    const then = await steadyWrites(db, file, lock, 1500);
+    expect(then.largest - first.largest).toBeGreaterThan(then.written / 2);
   });
 
   it('gives checkpoints back to the connection when closed', async () => {
