@@ -7,8 +7,8 @@ import type { Database } from 'better-sqlite3';
 const CHECKPOINT_INTERVAL_MS = 250;
 /** SQLite's own default: a checkpoint by the committing connection once the WAL has 1000 pages. */
 const SQLITE_AUTOCHECKPOINT_PAGES = 1000;
-/** The WAL's length (frames: 128 MB of 4 KB pages) from which it is started over (see below). */
-const RESTART_FRAMES = 32768;
+/** The WAL's length (frames: 256 MB of 4 KB pages) from which it is started over (see below). */
+const RESTART_FRAMES = 65536;
 /**
  * A pass that copied at most this many frames was short: the next one is the last. Its fsync of
  * what was committed since is most of the time writes wait: 1–8 ms at 32 frames under figure 3's
@@ -50,8 +50,8 @@ const pass = () => {
     if (result.busy === 0 && result.log >= workerData.restartFrames) {
       // Each pass copies what was committed during the one before: again at once until that is
       // little, then one last pass while the connection holds its writes. Writes faster than the
-      // copies never leave little: past four times the length, they are held anyway.
-      if (grown + left <= workerData.fewFrames || result.log >= 4 * workerData.restartFrames)
+      // copies never leave little: past twice the length, they are held anyway.
+      if (grown + left <= workerData.fewFrames || result.log >= 2 * workerData.restartFrames)
         parentPort.postMessage({ caughtUp: true });
       else next = 0;
     }
@@ -103,7 +103,7 @@ export interface WalCheckpointerOptions {
  * the worker copies it pass after pass until a pass finds little new; then the store's write lock
  * is taken (writes wait in their queue, the event loop goes on), the worker copies the rest, the
  * lock is given back, and the next write starts the WAL over. Writes that outrun the copies (a
- * tight loop of commits) are held that way once the WAL is four times that long: the WAL stays
+ * tight loop of commits) are held that way once the WAL is twice that long: the WAL stays
  * bounded whatever the load, and such a load waits for the disk, as it would without a worker.
  */
 export function startWalCheckpointer(
