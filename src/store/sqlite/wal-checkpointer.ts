@@ -41,17 +41,18 @@ let lastLog = 0;
 const pass = () => {
   try {
     const [result] = db.pragma('wal_checkpoint(PASSIVE)');
-    // Frames committed since the last pass, and frames this one could not copy yet (a read of the
-    // connection was under way).
+    // Frames committed since the last pass, and frames this one could not copy (a reader's older
+    // snapshot holds them back: one of the connection's reads under way, or a long one elsewhere,
+    // a backup or a shell, which holding the connection's writes cannot end).
     const grown = result.log >= lastLog ? result.log - lastLog : result.log;
     const left = result.log - result.checkpointed;
     lastLog = result.log;
     let next = workerData.intervalMs;
-    if (result.busy === 0 && result.log >= workerData.restartFrames) {
+    if (result.busy === 0 && result.log >= workerData.restartFrames && left <= workerData.fewFrames) {
       // Each pass copies what was committed during the one before: again at once until that is
       // little, then one last pass while the connection holds its writes. Writes faster than the
       // copies never leave little: past twice the length, they are held anyway.
-      if (grown + left <= workerData.fewFrames || result.log >= 2 * workerData.restartFrames)
+      if (grown <= workerData.fewFrames || result.log >= 2 * workerData.restartFrames)
         parentPort.postMessage({ caughtUp: true });
       else next = 0;
     }
@@ -64,7 +65,7 @@ timer = setTimeout(pass, workerData.intervalMs);
 parentPort.on('message', (message) => {
   if (message !== 'last') return stop();
   try {
-    db.pragma('wal_checkpoint(PASSIVE)');
+    lastLog = db.pragma('wal_checkpoint(PASSIVE)')[0].log;
     parentPort.postMessage({ lastDone: true });
   } catch (error) {
     failed(error);
@@ -105,6 +106,9 @@ export interface WalCheckpointerOptions {
  * lock is given back, and the next write starts the WAL over. Writes that outrun the copies (a
  * tight loop of commits) are held that way once the WAL is twice that long: the WAL stays
  * bounded whatever the load, and such a load waits for the disk, as it would without a worker.
+ * A Prisma statement outside a transaction does not take the lock: one committed during the last
+ * pass costs that round its restart (the next round tries again), never data. A reader elsewhere
+ * that keeps an old snapshot (a backup) holds frames back: no round is tried until it is done.
  */
 export function startWalCheckpointer(
   db: Database,
@@ -133,10 +137,14 @@ export function startWalCheckpointer(
     release = () => {
       release = undefined;
       holding = false;
+      if (!closing) worker.unref();
       unlock();
     };
-    if (closing || exitedEarly) release();
-    else worker.postMessage('last');
+    if (closing || exitedEarly) return release();
+    // Referenced while writes wait on it: a process whose last work is such a write must not end
+    // before the worker answers.
+    worker.ref();
+    worker.postMessage('last');
   };
   worker.on('message', (message: { ready?: true; error?: string; caughtUp?: true; lastDone?: true }) => {
     if (message.ready && !closing && !exitedEarly) autoCheckpoint(0);

@@ -87,7 +87,8 @@ describe('SQLite WAL checkpointer (a worker thread with its own connection)', ()
     expect(db.prepare('SELECT COUNT(*) AS n FROM t').get()).toEqual({
       n: (first.written + then.written) / 4000,
     });
-    expect(lock.isLocked()).toBe(false);
+    // A last pass may be under way when the writes stop: the lock is given back once it is done.
+    await eventually(() => !lock.isLocked());
     expect(errors).toEqual([]);
   });
 
