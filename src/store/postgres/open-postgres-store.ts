@@ -16,10 +16,11 @@ import { splitPostgresUrl } from './postgres-url.js';
 /**
  * Opens the PostgreSQL store (already migrated: `npm start` runs `prisma migrate deploy`). Prisma,
  * the event log's reads, the reads before a run and its begin and end (through the driver:
- * postgres-run-reads.ts, postgres-run-writes.ts) share one pg pool; the log's appends have a pool of their own, one connection per statement in
- * flight, so they never queue behind a run's begin or end (with Prisma's transactions of several
- * round trips each, 100 runs starting together held every event of the runs already streaming
- * for up to a second). `?schema=` in the URL selects the schema.
+ * postgres-run-reads.ts, postgres-run-writes.ts) share one pg pool; the log's appends have a pool
+ * of their own, one connection per statement in flight, so they never queue behind a run's begin
+ * or end (with Prisma's transactions of several round trips each, 100 runs starting together held
+ * every event of the runs already streaming for up to a second). `?schema=` in the URL selects
+ * the schema.
  */
 export async function openPostgresStore(url: string): Promise<BridgeStore> {
   const { connectionString, schema } = splitPostgresUrl(url);
@@ -38,10 +39,10 @@ export async function openPostgresStore(url: string): Promise<BridgeStore> {
   await prisma.$connect();
   const { get, messages, revision } = createPostgresRunReads(pool);
   return {
-    threads: { ...createPrismaThreadStore(client, createPostgresRunWrites(pool)), get, messages },
+    threads: createPrismaThreadStore(client, { ...createPostgresRunWrites(pool), get, messages }),
     events: createPostgresEventLog(pool, schema, appendPool),
     interrupts: createPrismaInterruptStore(client),
-    agents: { ...createPrismaAgentDefinitionStore(client), revision },
+    agents: createPrismaAgentDefinitionStore(client, revision),
     usage: createPrismaUsageStore(client, 'postgres'),
     ping: async () => {
       await pool.query('SELECT 1');

@@ -18,8 +18,14 @@ interface VersionRow {
   createdBy: string;
 }
 
-/** The AgentDefinitionStore on Prisma: one row per agent, one immutable row per version. */
-export function createPrismaAgentDefinitionStore(prisma: BridgePrismaClient): AgentDefinitionStore {
+/**
+ * The AgentDefinitionStore on Prisma: one row per agent, one immutable row per version. `revision`,
+ * read twice by every run's start, comes from the driver (sqlite-reads.ts, postgres-run-reads.ts).
+ */
+export function createPrismaAgentDefinitionStore(
+  prisma: BridgePrismaClient,
+  revision: AgentDefinitionStore['revision'],
+): AgentDefinitionStore {
   const withDefinitions = async (rows: DefinitionRow[]): Promise<StoredAgent[]> => {
     if (rows.length === 0) return [];
     // Versions are immutable: the (id, currentVersion) row read here is the one the agent row named.
@@ -30,7 +36,7 @@ export function createPrismaAgentDefinitionStore(prisma: BridgePrismaClient): Ag
     return rows.map((row) => toStoredAgent(row, byId.get(row.id)));
   };
   return {
-    revision: () => prisma.agentVersion.count(),
+    revision,
 
     async list() {
       return withDefinitions(await prisma.agentDefinition.findMany({ orderBy: { id: 'asc' } }));

@@ -1,22 +1,18 @@
 import type { ThreadStore } from '../thread-store.js';
 import type { BridgePrismaClient } from './prisma-client.js';
-import { fromMessageBatches } from '../message-batches.js';
 import { toRunRecord, toThreadRecord } from './records.js';
 
 /**
- * The ThreadStore on Prisma: threads, runs and messages. A run's begin and end, the per-run hot
- * path, come from `runWrites` (through the driver, SQLite's or pg).
+ * The ThreadStore on Prisma: listing, runs, deletion. What every run does (the reads before it,
+ * its begin and end) comes from `perRun`, through the driver (SQLite's or pg): a Prisma query
+ * costs more CPU to build than the query itself (docs/benchmarks-history.md).
  */
 export function createPrismaThreadStore(
   prisma: BridgePrismaClient,
-  runWrites: Pick<ThreadStore, 'beginRun' | 'finishRun'>,
+  perRun: Pick<ThreadStore, 'get' | 'messages' | 'beginRun' | 'finishRun'>,
 ): ThreadStore {
   return {
-    ...runWrites,
-    async get(threadId) {
-      const row = await prisma.thread.findUnique({ where: { id: threadId } });
-      return row ? toThreadRecord(row) : null;
-    },
+    ...perRun,
 
     async list({ tenantId, limit, cursor }) {
       // Newest first; the cursor is the last thread id of the previous page.
@@ -31,15 +27,6 @@ export function createPrismaThreadStore(
         threads: page.map(toThreadRecord),
         nextCursor: rows.length > limit ? (page.at(-1)?.id ?? null) : null,
       };
-    },
-
-    async messages(threadId) {
-      const rows = await prisma.messageBatch.findMany({
-        where: { threadId },
-        orderBy: { seq: 'asc' },
-        select: { data: true },
-      });
-      return fromMessageBatches(rows);
     },
 
     async runs(threadId) {

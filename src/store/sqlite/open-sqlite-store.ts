@@ -61,10 +61,10 @@ export async function openSqliteStore(url: string, options: StoreOptions = {}): 
     { lock },
   );
   return {
-    threads: { ...createPrismaThreadStore(prisma, createSqliteRunWrites(connection, writes)), get, messages },
+    threads: createPrismaThreadStore(prisma, { ...createSqliteRunWrites(connection, writes), get, messages }),
     events: createSqliteEventLog(connection, writes, lock),
     interrupts: createPrismaInterruptStore(prisma),
-    agents: { ...createPrismaAgentDefinitionStore(prisma), revision },
+    agents: createPrismaAgentDefinitionStore(prisma, revision),
     usage: createPrismaUsageStore(prisma, 'sqlite'),
     ping: async () => {
       ping.get();
