@@ -92,7 +92,7 @@ function streamRun(
   handle: Awaited<ReturnType<RunService['start']>>,
   deps: AgentRoutesDeps,
 ): void {
-  const stream = openEventStream(req, res, { keepAliveMs: deps.keepAliveMs });
+  const stream = openEventStream(req, res, { keepAliveMs: deps.keepAliveMs, headersWithFirstFrame: true });
   let ended = false;
   res.on('close', () => {
     if (!ended) handle.cancel();

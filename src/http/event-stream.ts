@@ -25,12 +25,24 @@ export function wantsProtobuf(accept: string | undefined): boolean {
   });
 }
 
+/** How an event stream is opened. */
+export interface EventStreamOptions {
+  keepAliveMs: number;
+  /**
+   * The response's headers leave with its first frame instead of at once (default: at once). For
+   * a run, whose `RUN_STARTED` follows within a commit: on loopback each write is a syscall that
+   * costs more than the frames it carries (docs/benchmarks-history.md, step 29). A subscriber, who
+   * may wait long for the next event, gets its headers at once.
+   */
+  headersWithFirstFrame?: boolean;
+}
+
 /**
  * Opens the response as an event stream. SSE frames are `id: <seq>` plus the `data:` line that
  * `EventEncoder.encodeSSE` would write, built from the logged JSON so each event is serialized once.
  * A keep-alive comment goes out whenever the stream has been idle for `keepAliveMs`.
  */
-export function openEventStream(req: Request, res: Response, options: { keepAliveMs: number }): EventStream {
+export function openEventStream(req: Request, res: Response, options: EventStreamOptions): EventStream {
   const protobuf = wantsProtobuf(req.headers.accept);
   const encoder = new EventEncoder(protobuf ? { accept: PROTO_MEDIA_TYPE } : {});
   res.status(200);
@@ -38,7 +50,7 @@ export function openEventStream(req: Request, res: Response, options: { keepAliv
   res.setHeader('Cache-Control', 'no-cache, no-transform');
   res.setHeader('Connection', 'keep-alive');
   res.setHeader('X-Accel-Buffering', 'no');
-  res.flushHeaders();
+  if (!options.headersWithFirstFrame) res.flushHeaders();
   res.socket?.setNoDelay(true);
 
   let closed = false;
@@ -47,12 +59,17 @@ export function openEventStream(req: Request, res: Response, options: { keepAliv
   // one syscall and one chunk in the socket's queue, not a thousand.
   let frames: string[] = [];
   let binary: Uint8Array[] = [];
-  const flush = (): void => {
+  /** Writes the frames waiting; `now`: they leave at once (not at the end's own write). */
+  const flush = (now = true): void => {
     if (closed) return;
     if (frames.length > 0) res.write(frames.length === 1 ? frames[0]! : frames.join(''));
     if (binary.length > 0) res.write(binary.length === 1 ? binary[0]! : Buffer.concat(binary));
     frames = [];
     binary = [];
+    // Node corks a response's socket on a write until the next tick: in a long synchronous burst
+    // nothing would leave before the whole burst was made. The frames leave now, and the client
+    // reads them while the rest is made.
+    if (now && res.socket?.writableCorked) res.socket.uncork();
   };
   const write = (chunk: string | Uint8Array): void => {
     if (closed) return;
@@ -82,7 +99,8 @@ export function openEventStream(req: Request, res: Response, options: { keepAliv
     },
     end() {
       clearInterval(timer);
-      flush();
+      // The last frames and the response's end leave in one write.
+      flush(false);
       if (!closed) res.end();
       closed = true;
     },

@@ -8,6 +8,7 @@ describe('event stream writes', () => {
   it('writes a long synchronous burst in parts of 256 frames, not all at the end of the tick', async () => {
     const framesPerWrite: number[] = [];
     let writtenBeforeLast = -1;
+    let bufferedBeforeLast = -1;
     const app = express();
     app.post('/stream', (req, res) => {
       const write = res.write.bind(res) as (chunk: string) => boolean;
@@ -17,7 +18,12 @@ describe('event stream writes', () => {
       }) as typeof res.write;
       const stream = openEventStream(req, res, { keepAliveMs: 60_000 });
       for (let i = 1; i <= 600; i++) {
-        if (i === 600) writtenBeforeLast = framesPerWrite.reduce((a, b) => a + b, 0);
+        if (i === 600) {
+          writtenBeforeLast = framesPerWrite.reduce((a, b) => a + b, 0);
+          // Bytes still held by the socket: Node corks a response until the next tick, so without
+          // an uncork the two writes would wait there for the end of the burst.
+          bufferedBeforeLast = res.socket!.writableLength;
+        }
         const event = { type: EventType.TEXT_MESSAGE_CONTENT, messageId: 'm', delta: `${i}` } as BaseEvent;
         stream.send(event, JSON.stringify(event), i);
       }
@@ -35,5 +41,39 @@ describe('event stream writes', () => {
     // Two full writes went out while the burst was still being sent; the rest at the end of the tick.
     expect(writtenBeforeLast).toBe(512);
     expect(framesPerWrite).toEqual([256, 256, 88]);
+    // ... and left the process: none of their bytes waited in the socket's buffer.
+    expect(bufferedBeforeLast).toBe(0);
+  });
+
+  it('sends the headers at once by default, and with the first frame when asked', async () => {
+    const sent: Record<string, boolean[]> = {};
+    const app = express();
+    app.post('/stream/:mode', (req, res) => {
+      const mode = req.params.mode;
+      const stream = openEventStream(req, res, {
+        keepAliveMs: 60_000,
+        ...(mode === 'run' ? { headersWithFirstFrame: true } : {}),
+      });
+      const seen = (sent[mode] = [res.headersSent]);
+      setImmediate(() => {
+        seen.push(res.headersSent);
+        const event = { type: EventType.RUN_STARTED, threadId: 't', runId: 'r' } as BaseEvent;
+        stream.send(event, JSON.stringify(event), 1);
+        process.nextTick(() => {
+          seen.push(res.headersSent);
+          stream.end();
+        });
+      });
+    });
+    for (const mode of ['subscriber', 'run']) {
+      const response = await request(app).post(`/stream/${mode}`);
+      expect(response.status).toBe(200);
+      expect(response.headers['content-type']).toBe('text/event-stream');
+      expect(response.text).toBe('id: 1\ndata: {"type":"RUN_STARTED","threadId":"t","runId":"r"}\n\n');
+    }
+    // A subscriber may wait long for its first event: its headers leave at once. A run's follow
+    // its RUN_STARTED within a commit, and leave with it (one write fewer per run).
+    expect(sent.subscriber).toEqual([true, true, true]);
+    expect(sent.run).toEqual([false, false, true]);
   });
 });
