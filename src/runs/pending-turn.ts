@@ -21,11 +21,14 @@ export interface FinishedRun {
   iteration: number;
   calls: { toolCallId: string; name: string; args: string }[];
   answered: ReadonlySet<string>;
+  /** Calls an earlier run recorded (the turn this run continues, the calls it carries over). */
+  recorded: ReadonlySet<string>;
 }
 
 /**
- * Classifies the run's tool calls (frontend wins over a backend tool of the same name) and, when the
- * run stopped for answers, describes the pending turn the next run must continue.
+ * Classifies the run's tool calls (frontend wins over a backend tool of the same name), picks those
+ * to record and, when the run stopped for answers, describes the pending turn the next run must
+ * continue.
  */
 export function recordTurn(run: FinishedRun): TurnRecord {
   const frontendNames = new Set((run.input.tools ?? []).map((t) => t.name));
@@ -36,12 +39,18 @@ export function recordTurn(run: FinishedRun): TurnRecord {
     ...call,
     kind: classifyToolCall(call.name, frontendNames, backend) ?? 'backend',
   }));
-  const toolCalls: NewToolCall[] = classified.map((call) => ({
-    toolCallId: call.toolCallId,
-    name: call.name,
-    kind: call.kind,
-    status: run.answered.has(call.toolCallId) ? 'EXECUTED' : call.kind === 'approval' ? 'GATED' : 'PENDING',
-  }));
+  // A call this run made and answered itself is not recorded: its call and its result are in the
+  // thread's messages and event log, nothing waits on it, and a tool message answering it again is
+  // checked against the thread's messages (check-answers.ts). A row per such call was most of a run
+  // end's cost in SQLite (docs/benchmarks-history.md, step 30). A call recorded earlier is updated.
+  const toolCalls: NewToolCall[] = classified
+    .map((call): NewToolCall => ({
+      toolCallId: call.toolCallId,
+      name: call.name,
+      kind: call.kind,
+      status: run.answered.has(call.toolCallId) ? 'EXECUTED' : call.kind === 'approval' ? 'GATED' : 'PENDING',
+    }))
+    .filter((call) => call.status !== 'EXECUTED' || run.recorded.has(call.toolCallId));
   const byCall = new Map(classified.map((c) => [c.toolCallId, c]));
   const newInterrupts: NewInterrupt[] = interrupts.map((i) => ({
     id: i.id,

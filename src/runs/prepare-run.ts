@@ -105,6 +105,11 @@ export async function prepareRun(
     name: toolName,
     args,
   }));
+  // Calls an earlier run recorded: their rows are updated at this run's end whatever becomes of them.
+  const recorded = new Set([
+    ...(pendingTurn?.toolCalls ?? []).map((c) => c.toolCallId),
+    ...carried.map((c) => c.toolCallId),
+  ]);
   const pipeline$ = defer(() => {
     startedAt = now();
     metrics.runStarted(agent.id);
@@ -151,6 +156,7 @@ export async function prepareRun(
           iteration,
           calls: [...carried, ...accumulator.toolCalls()],
           answered: accumulator.answered(),
+          recorded,
         });
         await store.threads.finishRun({
           threadId,

@@ -10,6 +10,7 @@ import {
   settledThread,
 } from '../../fixtures/llm-bridge.js';
 import { lastOfType, verifyAgui } from '../../fixtures/run-agent-verified.js';
+import { toolCallStatuses } from '../../fixtures/tool-call-rows.js';
 
 /** A RUN_FINISHED event as these tests read it. */
 type Finished = BaseEvent & { runId: string; outcome?: { type: string; interrupts: Interrupt[] } };
@@ -190,6 +191,11 @@ describe.each<PausePoint>(['while tool A runs', 'while the second LLM call strea
       expect(results.map((r) => r.toolCallId)).toEqual(['call-b', 'call-c']);
       expect(lastOfType<Finished>(events, 'RUN_FINISHED').outcome).toBeUndefined();
       await expectSameAsUnpaused('pause-resume', reference);
+      // Calls the paused run recorded as waiting are recorded as executed; a call a run made and
+      // executed itself has no row (pending-turn.ts).
+      expect(await toolCallStatuses(env.bridge, 'pause-resume')).toEqual(
+        Object.fromEntries(carried.map((id) => [id, 'EXECUTED'])),
+      );
       const [answered] = (await getJson(`${env.bridge.url}/interrupts?threadId=pause-resume`)).interrupts;
       expect(answered).toMatchObject({
         status: 'executed',
