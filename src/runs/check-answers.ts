@@ -53,13 +53,15 @@ async function checkToolMessages(check: CheckAnswersInput, input: Message[]): Pr
   }
   const answers = input.filter((m) => m.role === 'tool').map((m) => m.toolCallId);
   // Calls the input does not show being made are looked up among the thread's recorded calls:
-  // a point lookup of those ids, never a read of the whole history.
+  // a point lookup of those ids.
   const elsewhere = [...new Set(answers.filter((id) => !issued.has(id)))];
   if (elsewhere.length > 0) {
     for (const id of await check.interrupts.issuedToolCalls(check.threadId, elsewhere)) issued.add(id);
   }
   if (answers.some((id) => !issued.has(id))) {
-    // A call made in a message a client stored earlier (not by a run): the history settles it.
+    // Otherwise the thread's stored messages settle it: a call a client's message made, or a
+    // backend call a run made and executed itself (not recorded). Only this input pays for the
+    // read of the whole history: AG-UI clients send the call's message with its answer.
     for (const m of await check.storedMessages()) {
       if (m.role === 'assistant') for (const call of m.toolCalls ?? []) issued.add(call.id);
     }

@@ -105,11 +105,10 @@ export async function prepareRun(
     name: toolName,
     args,
   }));
-  // Calls an earlier run recorded: their rows are updated at this run's end whatever becomes of them.
-  const recorded = new Set([
-    ...(pendingTurn?.toolCalls ?? []).map((c) => c.toolCallId),
-    ...carried.map((c) => c.toolCallId),
-  ]);
+  // Calls an earlier run recorded (the continued turn's, the carried ones among them): a row of
+  // theirs is updated at this run's end whatever becomes of them. Only carried calls come back in
+  // an LLM agent's calls; an agent that reports a continued call again gets its row updated too.
+  const recorded = new Set((pendingTurn?.toolCalls ?? []).map((c) => c.toolCallId));
   const pipeline$ = defer(() => {
     startedAt = now();
     metrics.runStarted(agent.id);

@@ -84,7 +84,10 @@ export interface InterruptStore {
   expireDue(now: Date): Promise<number>;
   /** How many interrupts are pending, across tenants, and when the oldest was raised (for monitoring). */
   pendingStats(): Promise<{ count: number; oldestCreatedAt: Date | null }>;
-  /** Which of `toolCallIds` runs of the thread made (recorded with each run's end). */
+  /**
+   * Which of `toolCallIds` runs of the thread recorded at their end: the calls something waits on,
+   * not the backend calls a run made and executed itself (pending-turn.ts).
+   */
   issuedToolCalls(threadId: string, toolCallIds: string[]): Promise<string[]>;
   /** Marks frontend calls answered by tool messages. */
   answerToolCalls(threadId: string, toolCallIds: string[], at: Date): Promise<void>;

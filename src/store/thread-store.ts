@@ -66,7 +66,7 @@ export interface FinishRunInput {
   /** Messages the run produced; an id already stored replaces that message in place. */
   messages: Message[];
   snapshot: ThreadSnapshot;
-  /** The run's tool calls with their classification. */
+  /** The run's tool calls to record, with their classification (pending-turn.ts picks them). */
   toolCalls: NewToolCall[];
   /** The interrupts the run ended with. */
   interrupts: NewInterrupt[];

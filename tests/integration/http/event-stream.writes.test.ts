@@ -9,6 +9,7 @@ describe('event stream writes', () => {
     const framesPerWrite: number[] = [];
     let writtenBeforeLast = -1;
     let bufferedBeforeLast = -1;
+    let corkedBeforeLast = -1;
     const app = express();
     app.post('/stream', (req, res) => {
       const write = res.write.bind(res) as (chunk: string) => boolean;
@@ -20,6 +21,7 @@ describe('event stream writes', () => {
       for (let i = 1; i <= 600; i++) {
         if (i === 600) {
           writtenBeforeLast = framesPerWrite.reduce((a, b) => a + b, 0);
+          corkedBeforeLast = res.socket!.writableCorked;
           // Bytes still held by the socket: Node corks a response until the next tick, so without
           // an uncork the two writes would wait there for the end of the burst.
           bufferedBeforeLast = res.socket!.writableLength;
@@ -41,7 +43,8 @@ describe('event stream writes', () => {
     // Two full writes went out while the burst was still being sent; the rest at the end of the tick.
     expect(writtenBeforeLast).toBe(512);
     expect(framesPerWrite).toEqual([256, 256, 88]);
-    // ... and left the process: none of their bytes waited in the socket's buffer.
+    // ... and left the process: the socket was not corked, none of their bytes waited in its buffer.
+    expect(corkedBeforeLast).toBe(0);
     expect(bufferedBeforeLast).toBe(0);
   });
 
@@ -75,5 +78,31 @@ describe('event stream writes', () => {
     // its RUN_STARTED within a commit, and leave with it (one write fewer per run).
     expect(sent.subscriber).toEqual([true, true, true]);
     expect(sent.run).toEqual([false, false, true]);
+  });
+
+  it('sends the last frames, the headers of a run and the response end in one write', async () => {
+    let socketWrites = 0;
+    const app = express();
+    app.post('/stream', (req, res) => {
+      // Each call is one write of the socket to the kernel (`writev` for corked chunks).
+      const socket = res.socket as unknown as Record<'_write' | '_writev', (...args: unknown[]) => void>;
+      for (const method of ['_write', '_writev'] as const) {
+        const original = socket[method].bind(socket);
+        socket[method] = (...args: unknown[]) => {
+          socketWrites++;
+          original(...args);
+        };
+      }
+      const stream = openEventStream(req, res, { keepAliveMs: 60_000, headersWithFirstFrame: true });
+      for (let i = 1; i <= 3; i++) {
+        const event = { type: EventType.TEXT_MESSAGE_CONTENT, messageId: 'm', delta: `${i}` } as BaseEvent;
+        stream.send(event, JSON.stringify(event), i);
+      }
+      stream.end();
+    });
+    const response = await request(app).post('/stream');
+    expect(response.status).toBe(200);
+    expect(response.text.split('\n\n').length - 1).toBe(3);
+    expect(socketWrites).toBe(1);
   });
 });
