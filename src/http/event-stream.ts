@@ -11,6 +11,8 @@ const MAX_FRAMES_PER_WRITE = 256;
 export interface EventStream {
   /** Writes one event; `json` is the exact JSON already logged, reused for the SSE frame. */
   send(event: BaseEvent, json: string, seq?: number): void;
+  /** Writes an SSE comment (`: …\n\n`) after the frames sent before it; nothing on a protobuf stream. */
+  comment(text: string): void;
   end(): void;
   readonly closed: boolean;
 }
@@ -96,6 +98,9 @@ export function openEventStream(req: Request, res: Response, options: EventStrea
       if (protobuf) write(encoder.encodeBinary(event));
       else write(seq === undefined ? `data: ${json}\n\n` : `id: ${seq}\ndata: ${json}\n\n`);
       wrote = true;
+    },
+    comment(text) {
+      if (!protobuf) write(text);
     },
     end() {
       clearInterval(timer);

@@ -125,7 +125,8 @@ function followThread(
   void feed.ended.then((end) => {
     release?.();
     if (end.reason === 'failed') deps.logger.error({ err: end.error, threadId }, 'thread feed failed');
-    if (!protobuf && !stream.closed && end.reason !== 'closed') res.write(feedEndComment(end, limits));
+    // Through the stream: after the frames still waiting for the next tick, not before them.
+    if (end.reason !== 'closed') stream.comment(feedEndComment(end, limits));
     stream.end();
   });
 }

@@ -105,4 +105,20 @@ describe('event stream writes', () => {
     expect(response.text.split('\n\n').length - 1).toBe(3);
     expect(socketWrites).toBe(1);
   });
+
+  it('writes a comment after the frames sent before it in the same tick', async () => {
+    const app = express();
+    app.post('/stream', (req, res) => {
+      const stream = openEventStream(req, res, { keepAliveMs: 60_000 });
+      const event = { type: EventType.TEXT_MESSAGE_CONTENT, messageId: 'm', delta: 'x' } as BaseEvent;
+      stream.send(event, JSON.stringify(event), 1);
+      stream.comment(': error SLOW_CONSUMER reconnect\n\n');
+      stream.end();
+    });
+    const response = await request(app).post('/stream');
+    expect(response.text).toBe(
+      'id: 1\ndata: {"type":"TEXT_MESSAGE_CONTENT","messageId":"m","delta":"x"}\n\n' +
+        ': error SLOW_CONSUMER reconnect\n\n',
+    );
+  });
 });
