@@ -17,14 +17,14 @@ function spin(ms: number): void {
 
 describe('SQLite write queue (group commit)', () => {
   const dbs: Database.Database[] = [];
-  const open = () => {
+  const open = (lock = new Mutex()) => {
     const db = new Database(path.join(mkdtempSync(path.join(tmpdir(), 'queue-')), 'db.sqlite'));
     db.pragma('journal_mode = WAL');
     db.exec('CREATE TABLE t (id TEXT PRIMARY KEY)');
     dbs.push(db);
     return {
       db,
-      queue: createSqliteWriteQueue(db, new Mutex()),
+      queue: createSqliteWriteQueue(db, lock),
       insert: db.prepare('INSERT INTO t (id) VALUES (?)'),
     };
   };
@@ -117,5 +117,25 @@ describe('SQLite write queue (group commit)', () => {
     expect(failed.map((r) => r.status)).toEqual(['rejected', 'rejected']);
     await queue.enqueue('event', () => insert.run('q'));
     expect(db.prepare('SELECT id FROM t ORDER BY id').pluck().all()).toEqual(['q']);
+  });
+
+  it('writes nothing while the store lock is held elsewhere (a Prisma transaction), then all of it', async () => {
+    const lock = new Mutex();
+    const { db, queue, insert } = open(lock);
+    const release = await lock.acquire();
+    db.exec('BEGIN');
+    const writes = [
+      queue.enqueue('event', () => insert.run('e1')),
+      queue.enqueue('run', () => insert.run('r1')),
+    ];
+    let settled = false;
+    void Promise.allSettled(writes).then(() => (settled = true));
+    for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setImmediate(resolve));
+    // The holder's transaction is still its own: the queue neither wrote into it nor failed.
+    expect(settled).toBe(false);
+    db.exec('ROLLBACK');
+    release();
+    await Promise.all(writes);
+    expect(db.prepare('SELECT id FROM t ORDER BY id').pluck().all()).toEqual(['e1', 'r1']);
   });
 });
