@@ -44,13 +44,13 @@ export function recordTurn(run: FinishedRun): TurnRecord {
   // checked against the thread's messages (check-answers.ts). A row per such call was most of a run
   // end's cost in SQLite (docs/benchmarks-history.md, step 30). A call recorded earlier is updated.
   const toolCalls: NewToolCall[] = classified
-    .map((call): NewToolCall => ({
+    .filter((call) => !run.answered.has(call.toolCallId) || run.recorded.has(call.toolCallId))
+    .map((call) => ({
       toolCallId: call.toolCallId,
       name: call.name,
       kind: call.kind,
       status: run.answered.has(call.toolCallId) ? 'EXECUTED' : call.kind === 'approval' ? 'GATED' : 'PENDING',
-    }))
-    .filter((call) => call.status !== 'EXECUTED' || run.recorded.has(call.toolCallId));
+    }));
   const byCall = new Map(classified.map((c) => [c.toolCallId, c]));
   const newInterrupts: NewInterrupt[] = interrupts.map((i) => ({
     id: i.id,
