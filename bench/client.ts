@@ -23,6 +23,8 @@ export interface RunResult {
   body?: string;
   /** Per stamped event: arrival minus the emit time stamped in it, ms (when `latency` was asked for). */
   latenciesMs?: number[];
+  /** The emit time stamped in each of those events, in the server's clock (ms since the epoch). */
+  emitsMs?: number[];
 }
 
 /** One run to request from a server under test. */
@@ -121,7 +123,7 @@ export function requestRun(request: RunRequest): Promise<RunResult> {
       const totalMs = performance.now() - start;
       if (!error) request.history?.push(input.messages.at(-1)!, ...runMessages(input.runId, shape.events));
       const captured = request.capture ? { body: Buffer.concat(chunks).toString('utf8') } : {};
-      const measured = latencies ? { latenciesMs: latencies.values } : {};
+      const measured = latencies ? { latenciesMs: latencies.values, emitsMs: latencies.emits } : {};
       resolve({
         ok: !error,
         events,

@@ -11,13 +11,20 @@
  * main thread, libuv's pool, the WAL checkpointer). After it comes figure 3's batch (the same runs
  * without pacing: events/s). `PROFILE_OUT=file.cpuprofile` also profiles the repetitions (not the
  * warm-up) through the inspector.
+ *
+ * Two more lines split the latency: the server's own part (emit → its `res.write` of the frame,
+ * read by wrapping `ServerResponse.prototype.write` in this process; the rest is the socket, the
+ * kernel and the load client), and when the events at or above the p99 were emitted (counts by
+ * 50 ms from the batch start, to set beside the stalls and the collections over 2 ms).
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { ServerResponse } from 'node:http';
 import { Session } from 'node:inspector/promises';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { eventsOnWire } from './event-mix.js';
 import { measure } from './figures.js';
 import { startLoadClient } from './load-driver.js';
+import { preciseNow } from './run-shape.js';
 import { startBridgeServer, type BridgeBackend } from './servers/bridge-server.js';
 import { median, quantile } from './stats.js';
 
@@ -44,6 +51,19 @@ const backend = (process.env.PROBE_BACKEND ?? 'sqlite') as BridgeBackend;
 if (!BACKENDS.includes(backend)) throw new Error(`PROBE_BACKEND must be one of ${BACKENDS.join(', ')}`);
 
 const ms = (value: number): string => value.toFixed(1);
+
+/** Emit → `res.write` of each stamped frame the server writes, while `serverSide` is set. */
+let serverSide: number[] | undefined;
+const STAMPS = /emit@(\d+(?:\.\d+)?)/g;
+const write = ServerResponse.prototype.write;
+ServerResponse.prototype.write = function (this: ServerResponse, chunk: unknown, ...rest: unknown[]) {
+  if (serverSide && typeof chunk === 'string') {
+    const now = preciseNow();
+    for (const match of chunk.matchAll(STAMPS)) serverSide.push(now - Number(match[1]));
+  }
+  return (write as (...args: unknown[]) => boolean).call(this, chunk, ...rest);
+} as typeof write;
+
 const client = startLoadClient();
 const server = await startBridgeServer(backend);
 const session = new Session();
@@ -59,7 +79,13 @@ try {
   for (let rep = 0; rep < REPS; rep++) {
     const loop = monitorEventLoopDelay({ resolution: 1 });
     const gcs: number[] = [];
-    const gc = new PerformanceObserver((list) => list.getEntries().forEach((e) => gcs.push(e.duration)));
+    const longGcs: string[] = [];
+    const gc = new PerformanceObserver((list) =>
+      list.getEntries().forEach((e) => {
+        gcs.push(e.duration);
+        if (e.duration > 2) longGcs.push(`${(e.startTime - started).toFixed(0)}+${ms(e.duration)}`);
+      }),
+    );
     gc.observe({ entryTypes: ['gc'] });
     const stalls: string[] = [];
     const started = performance.now();
@@ -71,6 +97,7 @@ try {
     }, 1);
     const cpuBefore = threadCpu();
     loop.enable();
+    serverSide = [];
     const batch = await client.run({
       baseUrl: server.url,
       events: EVENTS,
@@ -82,11 +109,22 @@ try {
     loop.disable();
     clearInterval(ticker);
     gc.disconnect();
+    const serverPart = serverSide;
+    serverSide = undefined;
     const good = batch.runs.filter((r) => r.ok && r.events === eventsOnWire(EVENTS));
     const all = good.flatMap((r) => r.latenciesMs ?? []);
     const first = good.map((r) => r.latenciesMs?.[0] ?? Number.NaN);
     const last5 = good.flatMap((r) => r.latenciesMs?.slice(-5) ?? []);
     const middle = good.flatMap((r) => r.latenciesMs?.slice(1, -5) ?? []);
+    const p99 = quantile(all, 0.99);
+    const slowAt = new Map<number, number>();
+    const batchStart = performance.timeOrigin + started;
+    for (const r of good)
+      r.latenciesMs?.forEach((latency, i) => {
+        if (latency < p99) return;
+        const at = Math.floor((r.emitsMs![i]! - batchStart) / 50) * 50;
+        slowAt.set(at, (slowAt.get(at) ?? 0) + 1);
+      });
     const cpu = [...threadCpu()]
       .map(
         ([tid, total]) =>
@@ -99,9 +137,17 @@ try {
           `latency ms median ${ms(median(all))} p99 ${ms(quantile(all, 0.99))} p99.9 ${ms(quantile(all, 0.999))}`,
         `  first event median ${ms(median(first))} p90 ${ms(quantile(first, 0.9))}; last five p99 ` +
           `${ms(quantile(last5, 0.99))}; the rest median ${ms(median(middle))} p99 ${ms(quantile(middle, 0.99))}`,
+        `  server's part (emit → res.write) ms: median ${median(serverPart).toFixed(2)} p99 ` +
+          `${quantile(serverPart, 0.99).toFixed(2)} p99.9 ${quantile(serverPart, 0.999).toFixed(2)}`,
+        `  events at or above the p99, emitted at (ms from the batch start: count): ` +
+          [...slowAt]
+            .sort((a, b) => a[0] - b[0])
+            .map(([at, count]) => `${at}: ${count}`)
+            .join(', '),
         `  loop delay ms mean ${ms(loop.mean / 1e6)} p99 ${ms(loop.percentile(99) / 1e6)} max ${ms(loop.max / 1e6)}; ` +
           `stalls over ${GAP_MS} ms: ${stalls.join(' ') || 'none'}`,
-        `  gc: ${gcs.length}, ${ms(gcs.reduce((a, b) => a + b, 0))} ms, longest ${ms(Math.max(0, ...gcs))} ms; ` +
+        `  gc: ${gcs.length}, ${ms(gcs.reduce((a, b) => a + b, 0))} ms, longest ${ms(Math.max(0, ...gcs))} ms ` +
+          `(over 2 ms, start+length: ${longGcs.join(' ') || 'none'}); ` +
           `thread CPU ms: ${cpu.map(([tid, used]) => `${tid} ${used}`).join(', ')}`,
       ].join('\n'),
     );

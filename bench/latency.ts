@@ -14,18 +14,29 @@ const STAMP = /emit@(\d+(?:\.\d+)?)/;
  * emitted it) against the arrival time of the chunk that completed it. Frames are scanned as
  * text, not parsed as JSON: the client must stay cheap.
  */
-export function frameLatencies(probe: LatencyProbe): { values: number[]; push(chunk: Buffer): void } {
+export function frameLatencies(probe: LatencyProbe): {
+  values: number[];
+  /** The emit stamp of each value's event. */
+  emits: number[];
+  push(chunk: Buffer): void;
+} {
   const values: number[] = [];
+  const emits: number[] = [];
   let carry = '';
   return {
     values,
+    emits,
     push(chunk) {
       const arrived = preciseNow() - probe.offsetMs;
       const text = carry + chunk.toString('utf8');
       let from = 0;
       for (let end = text.indexOf('\n\n'); end !== -1; end = text.indexOf('\n\n', from)) {
         const match = STAMP.exec(text.slice(from, end));
-        if (match?.[1]) values.push(arrived - Number(match[1]));
+        if (match?.[1]) {
+          const emitted = Number(match[1]);
+          values.push(arrived - emitted);
+          emits.push(emitted);
+        }
         from = end + 2;
       }
       carry = text.slice(from);
