@@ -15,12 +15,21 @@ const RESTART_FRAMES = 65536;
  * load here, 4–18 ms at 256.
  */
 const FEW_FRAMES = 32;
+/**
+ * Below twice the restart length, the last pass (and its hold on writes) waits for this long a
+ * pause in the connection's writes: a hold is 10–20 ms of `fsync` here, and every event committed
+ * meanwhile waits for it (figure 2b's p99 went from 1–2 ms to 4–6 ms in a batch with one).
+ */
+const QUIET_MS = 50;
+/** How often a restart waiting for a pause looks at the connection's writes. */
+const QUIET_POLL_MS = 10;
 
 /**
  * The checkpointer's own code: a second connection to the same file, in a worker thread, running
  * `PRAGMA wal_checkpoint(PASSIVE)` on a timer (PASSIVE never waits for readers or writers).
  * Plain CommonJS evaluated by the worker: it needs nothing but the driver, whose path it is given.
- * Messages: it posts `ready`, `error`, `caughtUp` (a long WAL nearly all copied) and `lastDone`;
+ * Messages: it posts `ready`, `error`, `caughtUp` (a long WAL nearly all copied; `long`: twice the
+ * restart length) and `lastDone`;
  * it takes `last` (copy the rest now: the connection is not writing) and `close`.
  */
 const WORKER_SOURCE = `
@@ -52,8 +61,8 @@ const pass = () => {
       // Each pass copies what was committed during the one before: again at once until that is
       // little, then one last pass while the connection holds its writes. Writes faster than the
       // copies never leave little: past twice the length, they are held anyway.
-      if (grown <= workerData.fewFrames || result.log >= 2 * workerData.restartFrames)
-        parentPort.postMessage({ caughtUp: true });
+      const long = result.log >= 2 * workerData.restartFrames;
+      if (grown <= workerData.fewFrames || long) parentPort.postMessage({ caughtUp: true, long });
       else next = 0;
     }
     timer = setTimeout(pass, next);
@@ -73,6 +82,15 @@ parentPort.on('message', (message) => {
 });
 parentPort.postMessage({ ready: true });
 `;
+
+/** What the worker posts (see `WORKER_SOURCE`). */
+interface WorkerMessage {
+  ready?: true;
+  error?: string;
+  caughtUp?: true;
+  long?: boolean;
+  lastDone?: true;
+}
 
 /** Stops the checkpointer (the connection's own checkpoints resume). */
 export interface WalCheckpointer {
@@ -103,8 +121,10 @@ export interface WalCheckpointerOptions {
  * 190 MB database after 40 rounds of figure 3's 100 runs). So once the WAL is `restartFrames` long,
  * the worker copies it pass after pass until a pass finds little new; then the store's write lock
  * is taken (writes wait in their queue, the event loop goes on), the worker copies the rest, the
- * lock is given back, and the next write starts the WAL over. Writes that outrun the copies (a
- * tight loop of commits) are held that way once the WAL is twice that long: the WAL stays
+ * lock is given back, and the next write starts the WAL over. The lock is taken at a pause in the
+ * connection's writes (none for `QUIET_MS`, seen from its `total_changes()`), so that the events of
+ * runs streaming do not wait for the hold; without a pause, once the WAL is twice that long.
+ * Writes that outrun the copies (a tight loop of commits) are held then too: the WAL stays
  * bounded whatever the load, and such a load waits for the disk, as it would without a worker.
  * A Prisma statement outside a transaction does not take the lock: one committed during the last
  * pass costs that round its restart (the next round tries again), never data. A reader elsewhere
@@ -146,9 +166,39 @@ export function startWalCheckpointer(
     worker.ref();
     worker.postMessage('last');
   };
-  worker.on('message', (message: { ready?: true; error?: string; caughtUp?: true; lastDone?: true }) => {
+  /** Rows the connection has written since it opened: unchanged over a while, a pause. */
+  const changes = db.prepare<[], number>('SELECT total_changes()').pluck().safeIntegers(false);
+  /** Looks for a pause in the writes while a restart waits for one. */
+  let waiting: NodeJS.Timeout | undefined;
+  const stopWaiting = (): void => {
+    clearInterval(waiting);
+    waiting = undefined;
+  };
+  const restartAtPause = (lock: Pick<Mutex, 'acquire'>): void => {
+    if (waiting) return;
+    let seen = changes.get();
+    let since = performance.now();
+    waiting = setInterval(() => {
+      if (!db.open) return stopWaiting();
+      const now = changes.get();
+      if (now !== seen) {
+        seen = now;
+        since = performance.now();
+      } else if (performance.now() - since >= QUIET_MS) {
+        stopWaiting();
+        if (!holding && !closing) void hold(lock);
+      }
+    }, QUIET_POLL_MS);
+    waiting.unref();
+  };
+  worker.on('message', (message: WorkerMessage) => {
     if (message.ready && !closing && !exitedEarly) autoCheckpoint(0);
-    if (message.caughtUp && options.lock && !holding && !closing) void hold(options.lock);
+    if (message.caughtUp && options.lock && !holding && !closing) {
+      if (message.long) {
+        stopWaiting();
+        void hold(options.lock);
+      } else restartAtPause(options.lock);
+    }
     if (message.lastDone) release?.();
     // The worker stops after an error: its exit gives checkpoints back to the connection.
     if (message.error) onError(message.error);
@@ -157,6 +207,7 @@ export function startWalCheckpointer(
   const exited = new Promise<void>((resolve) =>
     worker.once('exit', () => {
       exitedEarly = !closing;
+      stopWaiting();
       release?.();
       autoCheckpoint(SQLITE_AUTOCHECKPOINT_PAGES);
       resolve();
@@ -165,6 +216,7 @@ export function startWalCheckpointer(
   return {
     async close() {
       closing = true;
+      stopWaiting();
       // Held until it exits: an unreferenced worker would let the process end inside close().
       worker.ref();
       worker.postMessage('close');

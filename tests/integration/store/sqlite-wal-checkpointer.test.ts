@@ -92,6 +92,38 @@ describe('SQLite WAL checkpointer (a worker thread with its own connection)', ()
     expect(errors).toEqual([]);
   });
 
+  it('below twice its length, starts a long WAL over at a pause in the writes, not while they go on', async () => {
+    const { file, db, entry } = open();
+    const lock = new Mutex();
+    const held: number[] = [];
+    const restartFrames = 1500;
+    entry.checkpointer = startWalCheckpointer(db, file, () => undefined, {
+      lock: { acquire: () => (held.push(Date.now()), lock.acquire()) },
+      restartFrames,
+    });
+    await eventually(() => autoCheckpoint(db) === 0);
+    // Past the restart length (a frame is a 4 KB page and its 24-byte header), then on for
+    // longer than a pass of the worker: below twice the length all the while (a row is two or
+    // three frames, about a commit a millisecond).
+    const walFrames = () => statSync(`${file}-wal`).size / 4120;
+    for (let rounds = 0; walFrames() < restartFrames + 100; rounds++) {
+      expect(rounds).toBeLessThan(200);
+      await steadyWrites(db, file, lock, 50);
+    }
+    const { largest } = await steadyWrites(db, file, lock, 400);
+    expect(largest / 4120).toBeLessThan(2 * restartFrames);
+    expect(held).toEqual([]);
+    // The writes pause: the lock is taken once, and the next write starts the WAL over (its file
+    // keeps its size).
+    const stopped = Date.now();
+    await eventually(() => held.length > 0 && !lock.isLocked());
+    expect(held[0]! - stopped).toBeGreaterThanOrEqual(40);
+    const size = statSync(`${file}-wal`).size;
+    await steadyWrites(db, file, lock, 100);
+    expect(statSync(`${file}-wal`).size).toBe(size);
+    expect(held).toHaveLength(1);
+  });
+
   it('without the write lock, only copies the WAL, which then grows for as long as the writes go on', async () => {
     const { file, db, entry } = open();
     entry.checkpointer = startWalCheckpointer(db, file, () => undefined, { restartFrames: 64 });
