@@ -14,8 +14,9 @@
  *
  * Two more lines split the latency: the server's own part (emit → its `res.write` of the frame,
  * read by wrapping `ServerResponse.prototype.write` in this process; the rest is the socket, the
- * kernel and the load client), and when the events at or above the p99 were emitted (counts by
- * 50 ms from the batch start, to set beside the stalls and the collections over 2 ms).
+ * kernel and the load client), for all events and for those at or above the p99, and when those
+ * were emitted (counts by 50 ms from the batch start, to set beside the stalls and the
+ * collections over 2 ms).
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { ServerResponse } from 'node:http';
@@ -52,14 +53,14 @@ if (!BACKENDS.includes(backend)) throw new Error(`PROBE_BACKEND must be one of $
 
 const ms = (value: number): string => value.toFixed(1);
 
-/** Emit → `res.write` of each stamped frame the server writes, while `serverSide` is set. */
-let serverSide: number[] | undefined;
+/** When the server wrote each stamped frame, by its stamp, while `serverSide` is set. */
+let serverSide: Map<string, number> | undefined;
 const STAMPS = /emit@(\d+(?:\.\d+)?)/g;
 const write = ServerResponse.prototype.write;
 ServerResponse.prototype.write = function (this: ServerResponse, chunk: unknown, ...rest: unknown[]) {
   if (serverSide && typeof chunk === 'string') {
     const now = preciseNow();
-    for (const match of chunk.matchAll(STAMPS)) serverSide.push(now - Number(match[1]));
+    for (const match of chunk.matchAll(STAMPS)) serverSide.set(match[1]!, now);
   }
   return (write as (...args: unknown[]) => boolean).call(this, chunk, ...rest);
 } as typeof write;
@@ -97,7 +98,7 @@ try {
     }, 1);
     const cpuBefore = threadCpu();
     loop.enable();
-    serverSide = [];
+    serverSide = new Map();
     const batch = await client.run({
       baseUrl: server.url,
       events: EVENTS,
@@ -109,7 +110,7 @@ try {
     loop.disable();
     clearInterval(ticker);
     gc.disconnect();
-    const serverPart = serverSide;
+    const written = serverSide;
     serverSide = undefined;
     const good = batch.runs.filter((r) => r.ok && r.events === eventsOnWire(EVENTS));
     const all = good.flatMap((r) => r.latenciesMs ?? []);
@@ -117,6 +118,16 @@ try {
     const last5 = good.flatMap((r) => r.latenciesMs?.slice(-5) ?? []);
     const middle = good.flatMap((r) => r.latenciesMs?.slice(1, -5) ?? []);
     const p99 = quantile(all, 0.99);
+    // Each stamped event's latency split at the server's write: [server's part, the rest].
+    const split = good.flatMap((r) =>
+      (r.latenciesMs ?? []).flatMap((latency, i) => {
+        const emitted = r.emitsMs![i]!;
+        const at = written.get(emitted.toFixed(3));
+        return at === undefined ? [] : [{ latency, server: at - emitted, after: latency - (at - emitted) }];
+      }),
+    );
+    const serverPart = split.map((e) => e.server);
+    const slow = split.filter((e) => e.latency >= p99);
     const slowAt = new Map<number, number>();
     const batchStart = performance.timeOrigin + started;
     for (const r of good)
@@ -138,7 +149,9 @@ try {
         `  first event median ${ms(median(first))} p90 ${ms(quantile(first, 0.9))}; last five p99 ` +
           `${ms(quantile(last5, 0.99))}; the rest median ${ms(median(middle))} p99 ${ms(quantile(middle, 0.99))}`,
         `  server's part (emit → res.write) ms: median ${median(serverPart).toFixed(2)} p99 ` +
-          `${quantile(serverPart, 0.99).toFixed(2)} p99.9 ${quantile(serverPart, 0.999).toFixed(2)}`,
+          `${quantile(serverPart, 0.99).toFixed(2)} p99.9 ${quantile(serverPart, 0.999).toFixed(2)}; ` +
+          `the events at or above the p99: server's part median ${median(slow.map((e) => e.server)).toFixed(2)}, ` +
+          `after the write median ${median(slow.map((e) => e.after)).toFixed(2)}`,
         `  events at or above the p99, emitted at (ms from the batch start: count): ` +
           [...slowAt]
             .sort((a, b) => a[0] - b[0])
