@@ -16,8 +16,11 @@ export interface SuitePlan {
   concurrency: { levels: number[]; optional: number[]; events: number; reps: number; budgetMs: number };
   /** Figure 7: events/s by run length; `optional` lengths (1 rep) only when they fit `budgetMs`. */
   growth: { lengths: number[]; optional: number[]; reps: number; budgetMs: number; minEvents: number };
-  /** Figure 2b: added latency per event, runs of `events` paced `intervalMs` apart, at `levels` runs. */
-  latency: { levels: number[]; events: number; intervalMs: number };
+  /**
+   * Figure 2b: added latency per event, runs of `events` paced `intervalMs` apart, at `levels`
+   * runs, `reps` batches of each.
+   */
+  latency: { levels: number[]; events: number; intervalMs: number; reps: number };
   /** Figure 4: one run of `events` events followed by each count of live subscribers, per transport. */
   fanout: { subscribers: number[]; events: number; transports: FanoutTransport[] };
   /** Figure 5: idle SSE subscribers, and runs held open after `holdAfter` events. */
@@ -28,11 +31,17 @@ export interface SuitePlan {
   history: { earlierRuns: number[]; earlierEvents: number; events: number; reps: number };
 }
 
-/** Figure 2b at one level: added latency of every event of every run. */
+/**
+ * Figure 2b at one level: added latency of every event of every complete run, batch by batch. The
+ * median and the p99 are the medians of the batches' own: one batch's p99 is made by its few
+ * slowest hundredths, where one stall of the shared machine shows.
+ */
 export interface LatencySamples {
   count: number;
   medianMs: number;
   p99Ms: number;
+  /** Each batch's p99, in the order measured. */
+  batchP99Ms?: number[];
   failed: number;
   skipped?: string;
 }

@@ -5,7 +5,8 @@ import { median, p99 } from './stats.js';
 
 /**
  * Figure 2b: added latency per event (emit → client receive) of paced runs, at each level of
- * simultaneous runs. Every event of every complete run is a sample.
+ * simultaneous runs, `reps` batches of each. Every event of every complete run is a sample; the
+ * median and the p99 reported are the medians of the batches' own (`LatencySamples`).
  */
 export async function measureLatency(
   client: LoadClient,
@@ -14,19 +15,39 @@ export async function measureLatency(
   probe: LatencyProbe,
   log: (line: string) => void,
 ): Promise<Record<number, LatencySamples>> {
-  const { levels, events, intervalMs } = plan.latency;
+  const { levels, events, intervalMs, reps } = plan.latency;
   const out: Record<number, LatencySamples> = {};
   for (const concurrency of levels) {
-    log(`  figure 2b: ${concurrency} runs of ${events} events, one every ${intervalMs} ms`);
-    const { values, failed } = await stampedBatch(client, url, probe, {
-      events,
-      intervalMs,
-      concurrency,
-      timeoutMs: plan.timeoutMs,
-    });
-    out[concurrency] = { count: values.length, medianMs: median(values), p99Ms: p99(values), failed };
+    log(`  figure 2b: ${concurrency} runs of ${events} events, one every ${intervalMs} ms, ${reps} times`);
+    const batches: number[][] = [];
+    let failed = 0;
+    for (let rep = 0; rep < reps; rep++) {
+      const batch = await stampedBatch(client, url, probe, {
+        events,
+        intervalMs,
+        concurrency,
+        timeoutMs: plan.timeoutMs,
+      });
+      batches.push(batch.values);
+      failed += batch.failed;
+    }
+    out[concurrency] = latencySamples(batches, failed);
   }
   return out;
+}
+
+/** A level's batches of samples summarised: the medians of the batches' own median and p99. */
+export function latencySamples(batches: number[][], failed: number): LatencySamples {
+  // A batch without a sample (every run failed) has no p99 to count.
+  const measured = batches.filter((values) => values.length > 0);
+  const batchP99Ms = measured.map((values) => p99(values));
+  return {
+    count: measured.reduce((sum, values) => sum + values.length, 0),
+    medianMs: median(measured.map((values) => median(values))),
+    p99Ms: median(batchP99Ms),
+    batchP99Ms,
+    failed,
+  };
 }
 
 /**

@@ -20,14 +20,17 @@ const kb = (bytes: number | undefined): string =>
 /** Figure 2b: added latency per event. */
 function latencyTable(results: ContestantResults[], plan: SuitePlan): string {
   const { header, rows } = columns(results, (r) => r.latency);
-  const { levels, events, intervalMs } = plan.latency;
+  const { levels, events, intervalMs, reps } = plan.latency;
   return [
-    `### Figure 2b: added latency per event, agent emit → client receive (runs of ${events} events, one every ${intervalMs} ms)`,
+    `### Figure 2b: added latency per event, agent emit → client receive (runs of ${events} events, one every ${intervalMs} ms, ${reps} batches)`,
+    '',
+    `The median and the p99 are the medians of the ${reps} batches' own; each batch's p99 is in the row after them.`,
     '',
     markdownTable(header, [
       ...levels.flatMap((level) => [
         rows(`${level} runs: median ms`, (l) => ms(l[level]?.medianMs ?? Number.NaN)),
         rows(`${level} runs: p99 ms`, (l) => ms(l[level]?.p99Ms ?? Number.NaN)),
+        rows(`${level} runs: p99 of each batch, ms`, (l) => l[level]?.batchP99Ms?.map(ms).join(' / ') ?? '–'),
         rows(
           `${level} runs: samples (failed runs)`,
           (l) => `${l[level]?.count ?? 0} (${l[level]?.failed ?? 0})`,

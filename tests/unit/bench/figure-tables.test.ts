@@ -6,6 +6,8 @@ import {
   type ContestantResults,
   type SuitePlan,
 } from '../../../bench/figures.js';
+import { latencySamples } from '../../../bench/latency-figure.js';
+import { moreFigureTables } from '../../../bench/report-more.js';
 import { figureTables } from '../../../bench/report.js';
 import { targetsTable } from '../../../bench/report-targets.js';
 
@@ -16,7 +18,7 @@ const plan: SuitePlan = {
   startup: { events: 10, reps: 1 },
   concurrency: { levels: [1, 100], optional: [], events: 200, reps: 1, budgetMs: 1000 },
   growth: { lengths: [1000], optional: [], reps: 1, budgetMs: 1000, minEvents: 1000 },
-  latency: { levels: [1], events: 10, intervalMs: 20 },
+  latency: { levels: [1], events: 10, intervalMs: 20, reps: 1 },
   fanout: { subscribers: [1], events: 10, transports: ['sse'] },
   memory: { idleSubscribers: 1, activeRuns: 1, holdAfter: 1 },
   persistence: { events: 10, reps: 1, concurrency: 1, concurrentEvents: 10 },
@@ -54,6 +56,20 @@ describe('figure 3 table', () => {
     const tables = figureTables([contestant('bridge', latencies), contestant('other')], plan);
     expect(cells(tables, '100 runs: latency per event, median ms')).toEqual(['50.0', '–']);
     expect(cells(tables, '100 runs: latency per event, p99 ms')).toEqual(['99.0', '–']);
+  });
+});
+
+describe('figure 2b', () => {
+  // 100 samples each: p99 by nearest rank is the 99th, the median the 50th.
+  const batch = (scale: number) => Array.from({ length: 100 }, (_, i) => (i + 1) * scale);
+
+  it("reports the medians of the batches' own median and p99, and each batch's p99", () => {
+    const samples = latencySamples([batch(1), batch(3), batch(2), []], 1);
+    expect(samples).toEqual({ count: 300, medianMs: 100, p99Ms: 198, batchP99Ms: [99, 297, 198], failed: 1 });
+    const tables = moreFigureTables([{ ...contestant('bridge'), latency: { 1: samples } }], plan);
+    expect(cells(tables, '1 runs: p99 ms')).toEqual(['198']);
+    expect(cells(tables, '1 runs: p99 of each batch, ms')).toEqual(['99.0 / 297 / 198']);
+    expect(cells(tables, '1 runs: samples (failed runs)')).toEqual(['300 (1)']);
   });
 });
 
