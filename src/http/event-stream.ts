@@ -57,10 +57,8 @@ export function openEventStream(req: Request, res: Response, options: EventStrea
 
   let closed = false;
   let wrote = false;
-  // Frames sent together leave as one write: a committed batch of a thousand events costs one
-  // syscall and one chunk in the socket's queue, not a thousand. They leave on a microtask, not at
-  // the next tick: a tick waits for the whole microtask queue, where the runs admitted with this
-  // one make their bursts (figure 3's latency per event, docs/benchmarks-history.md, step 33).
+  // Frames sent within one tick leave as one write: a committed batch of a thousand events costs
+  // one syscall and one chunk in the socket's queue, not a thousand.
   let frames: string[] = [];
   let binary: Uint8Array[] = [];
   /** Writes the frames waiting; `now`: they leave at once (not at the end's own write). */
@@ -83,7 +81,7 @@ export function openEventStream(req: Request, res: Response, options: EventStrea
     else binary.push(chunk);
     // A long burst leaves in parts, so the client reads while the rest is made.
     if (frames.length + binary.length >= MAX_FRAMES_PER_WRITE) flush();
-    else if (idle) queueMicrotask(flush);
+    else if (idle) process.nextTick(flush);
   };
   const timer = setInterval(() => {
     if (!wrote && !protobuf) write(': keep-alive\n\n');
