@@ -26,7 +26,8 @@ function moreMethodLines(plan: SuitePlan): string[] {
       "the shortest one's midpoint; the error is under half that round trip, a few microseconds) and the offset is " +
       'subtracted. Every stamped event of every complete run is a sample. Each level is measured in ' +
       `${latency.reps} batches; the median and the p99 reported are the medians of the batches' own (a batch's p99 is ` +
-      "its slowest hundredth, where one stall of the shared machine shows), and each batch's p99 is listed.",
+      'its slowest hundredth, its slowest sample at one run, where one stall of the shared machine shows), and ' +
+      "each batch's p99 is listed. Before 2026-11-23 the p99 was one batch's: not comparable with these.",
     `- **Fan-out (4)**: one run of ${fanout.events} events (a burst, stamped) followed by ` +
       `${fanout.subscribers.join(', ')} subscribers, each on a connection of its own. Over the bridge's SSE feed ` +
       '(`GET /threads/:id/events`, `Accept: text/event-stream`) and WebSocket (`/ws`, `subscribe`): a small run creates ' +

@@ -17,8 +17,9 @@ const RESTART_FRAMES = 65536;
 const FEW_FRAMES = 32;
 /**
  * Below twice the restart length, the last pass (and its hold on writes) waits for this long a
- * pause in the connection's writes: a hold is 10–20 ms of `fsync` here, and every event committed
- * meanwhile waits for it (figure 2b's p99 went from 1–2 ms to 4–6 ms in a batch with one).
+ * pause in the connection's writes, its polls on time all along: a hold is 8–17 ms of `fsync`
+ * here, and every event committed meanwhile waits for it (figure 2b's p99 went from 1–2 ms to
+ * 4–6 ms in a batch with one).
  */
 const QUIET_MS = 50;
 /** How often a restart waiting for a pause looks at the connection's writes. */
@@ -47,6 +48,9 @@ const failed = (error) => {
   stop();
 };
 let lastLog = 0;
+// The WAL's length after the last pass under the held lock: until a write starts it over (or
+// lengthens it), a restart is already due and asking for another hold would change nothing.
+let copiedForRestart = -1;
 const pass = () => {
   try {
     const [result] = db.pragma('wal_checkpoint(PASSIVE)');
@@ -57,7 +61,12 @@ const pass = () => {
     const left = result.log - result.checkpointed;
     lastLog = result.log;
     let next = workerData.intervalMs;
-    if (result.busy === 0 && result.log >= workerData.restartFrames && left <= workerData.fewFrames) {
+    if (
+      result.busy === 0 &&
+      result.log >= workerData.restartFrames &&
+      left <= workerData.fewFrames &&
+      result.log !== copiedForRestart
+    ) {
       // Each pass copies what was committed during the one before: again at once until that is
       // little, then one last pass while the connection holds its writes. Writes faster than the
       // copies never leave little: past twice the length, they are held anyway.
@@ -75,6 +84,7 @@ parentPort.on('message', (message) => {
   if (message !== 'last') return stop();
   try {
     lastLog = db.pragma('wal_checkpoint(PASSIVE)')[0].log;
+    copiedForRestart = lastLog;
     parentPort.postMessage({ lastDone: true });
   } catch (error) {
     failed(error);
@@ -175,16 +185,22 @@ export function startWalCheckpointer(
     waiting = undefined;
   };
   const restartAtPause = (lock: Pick<Mutex, 'acquire'>): void => {
-    if (waiting) return;
+    if (waiting || !db.open) return;
     let seen = changes.get();
     let since = performance.now();
+    let polled = since;
     waiting = setInterval(() => {
       if (!db.open) return stopWaiting();
       const now = changes.get();
-      if (now !== seen) {
+      const at = performance.now();
+      // A poll late by more than a period means the event loop was held (a collection, a long
+      // task, the process descheduled): nothing wrote then, but writes are waiting to. Not a pause.
+      const late = at - polled > 2 * QUIET_POLL_MS;
+      polled = at;
+      if (now !== seen || late) {
         seen = now;
-        since = performance.now();
-      } else if (performance.now() - since >= QUIET_MS) {
+        since = at;
+      } else if (at - since >= QUIET_MS) {
         stopWaiting();
         if (!holding && !closing) void hold(lock);
       }

@@ -71,6 +71,11 @@ describe('figure 2b', () => {
     expect(cells(tables, '1 runs: p99 of each batch, ms')).toEqual(['99.0 / 297 / 198']);
     expect(cells(tables, '1 runs: samples (failed runs)')).toEqual(['300 (1)']);
   });
+
+  it('takes the higher of two middles, and has no p99 without a sample', () => {
+    expect(latencySamples([batch(1), batch(3)], 0)).toMatchObject({ medianMs: 150, p99Ms: 297 });
+    expect(latencySamples([[], []], 2).p99Ms).toBeNaN();
+  });
 });
 
 describe('figure tables of a partial run', () => {
