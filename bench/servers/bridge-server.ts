@@ -76,6 +76,13 @@ export async function startBridgeServer(
       // Every component reads `store.events` per request, so the swap holds for all of them.
       Object.assign(runtime.store, { events: memoryLog });
       if (runtime.store.events !== memoryLog) throw new Error('the event log could not be swapped');
+      // A run's last events go to the log with its end (`FinishRunInput.events`): to this log too.
+      const { threads } = runtime.store;
+      const finishRun = threads.finishRun.bind(threads);
+      threads.finishRun = async ({ events, ...end }) => {
+        if (events && events.length > 0) await memoryLog.append(end.threadId, events);
+        await finishRun(end);
+      };
     }
     const server = createServer(runtime.app);
     const url = await listenOnLoopback(server);

@@ -18,8 +18,13 @@ export interface PersistEventsOptions {
   runId: string;
   /** The thread's last sequence number before this run. */
   lastSeq: number;
-  /** Runs after the batch holding the terminal event is logged and before it is emitted. */
-  beforeEnd?: () => Promise<void>;
+  /**
+   * Logs the run's last batch (the one holding the terminal event) and stores the run's end, in
+   * one transaction where the store can (`FinishRunInput.events`); the batch is emitted once it
+   * resolves. Called once, with no events when the last batch was already logged. Without it, the
+   * last batch is appended like any other.
+   */
+  end?: (batch: readonly SequencedEvent[]) => Promise<void>;
   /** Sees each batch once it is committed (and before its events are emitted): live fan-out. */
   onCommitted?: (events: readonly LoggedEvent[]) => void;
 }
@@ -58,16 +63,28 @@ export const persistEvents =
 
       // An append of this run awaiting its commit: nothing may be committed past it meanwhile.
       let appending = false;
+      /** `options.end` was called: it is called once. */
+      let ended = false;
       const flush = async (): Promise<void> => {
         try {
           while (pending.length > taken) {
             const batch = takeBatch();
+            // The run's last batch (nothing follows a terminal event) goes in with the run's end.
+            const last =
+              !ended &&
+              options.end !== undefined &&
+              (isTerminal(batch[batch.length - 1]!.event) || (sourceDone && pending.length === taken));
             appending = true;
-            await options.log.append(options.threadId, batch);
+            if (last) ended = true;
+            await (last ? options.end!(batch) : options.log.append(options.threadId, batch));
             appending = false;
-            if (sourceDone && pending.length === taken) await options.beforeEnd?.();
-            // Published after the commit (and, for the terminal batch, after the run's end is stored).
+            // Published after the commit (and, for the last batch, after the run's end is stored).
             emitCommitted(batch);
+          }
+          // A source that ended without a terminal event, its events already logged.
+          if (sourceDone && !ended && options.end) {
+            ended = true;
+            await options.end([]);
           }
           writing = false;
           if (sourceDone) subscriber.complete();
@@ -106,7 +123,7 @@ export const persistEvents =
       const subscription = source$.subscribe({
         next: (event) => {
           pending.push({ seq: ++seq, runId, type: event.type, event, json: JSON.stringify(event) });
-          // Never the terminal event: it is emitted only once the run's end is stored (beforeEnd).
+          // Never the terminal event: it is emitted only once the run's end is stored (`end`).
           if (appendNow && !appending && pending.length - taken >= SYNC_BATCH && !isTerminal(event))
             commitNow();
           else schedule();

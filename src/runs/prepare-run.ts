@@ -137,8 +137,9 @@ export async function prepareRun(
         deps.bus.publish(threadId, events);
         metrics.eventsCommitted(events.length);
       },
-      beforeEnd: async () => {
-        if (!terminal) return;
+      // The terminal event is logged with the run's end, in one commit, and emitted after it.
+      end: async (events) => {
+        if (!terminal) return store.events.append(threadId, events);
         // Every LLM call is billed before the client can see the run end.
         await meter.flush();
         const ending = readRunEnding(terminal);
@@ -169,6 +170,7 @@ export async function prepareRun(
           snapshot: createThreadSnapshot(tracker.current(), turn.pending),
           toolCalls: turn.toolCalls,
           interrupts: turn.interrupts,
+          events,
         });
       },
     }),

@@ -1,6 +1,7 @@
 import type { Message, RunAgentInput, RunFinishedOutcome, TokenUsage } from '@ag-ui/core';
 import type { ThreadSnapshot } from '../protocol/thread-snapshot.js';
 import type { NewInterrupt, NewToolCall } from './interrupt-store.js';
+import type { LoggedEvent } from './event-log.js';
 
 /** What a thread is waiting for, if anything. */
 export type ThreadStatus = 'idle' | 'running' | 'interrupted' | 'awaiting_tool_results';
@@ -72,6 +73,13 @@ export interface FinishRunInput {
   interrupts: NewInterrupt[];
   tenantId: string;
   agentId: string;
+  /**
+   * The run's last events (its terminal event among them), appended to the thread's event log in
+   * the same transaction as the end: one commit instead of two, and a crash between them cannot
+   * leave a run's end in the log that its records lack, or the reverse. Refused, with nothing
+   * written, when they do not continue the thread's sequence (`EventSequenceError`).
+   */
+  events?: readonly LoggedEvent[];
 }
 
 /** A page of threads. */

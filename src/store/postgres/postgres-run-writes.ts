@@ -1,5 +1,7 @@
 import type { Pool, PoolClient, QueryResult } from 'pg';
 import { InvalidInputError } from '../../protocol/bridge-error.js';
+import { EventSequenceError, toBatchRows } from '../event-batches.js';
+import type { LoggedEvent } from '../event-log.js';
 import { toThreadRecord, type ThreadRow } from '../prisma/records.js';
 import { planBeginRun, planFinishRun, type RunWrite, type SqlValue } from '../sql/run-write-plan.js';
 import type { ThreadStore } from '../thread-store.js';
@@ -8,7 +10,7 @@ import { isUniqueViolation } from './pg-errors.js';
 /** One statement of a pipeline: its text and bound values. */
 interface Query {
   text: string;
-  values?: (string | number | null | string[])[];
+  values?: (string | number | null | string[] | number[])[];
 }
 
 /** PostgreSQL refuses a statement with more bound parameters than this (a 16-bit count). */
@@ -88,11 +90,64 @@ export function createPostgresRunWrites(pool: Pool): Pick<ThreadStore, 'beginRun
         throw error;
       }),
 
-    finishRun: (input) =>
-      transaction(pool, [{ text: LAST_MESSAGE_BATCH, values: [input.threadId] }], async (client, [reads]) => {
-        const lastBatch = (reads!.rows[0] as { lastBatch: number | null }).lastBatch ?? 0;
-        await commit(client, toQueries(planFinishRun(input, lastBatch)));
-      }),
+    finishRun: (input) => {
+      const events = input.events && input.events.length > 0 ? input.events : null;
+      return transaction(
+        pool,
+        [
+          { text: LAST_MESSAGE_BATCH, values: [input.threadId] },
+          ...(events ? [appendQuery(input.threadId, events)] : []),
+        ],
+        async (client, [reads, appended]) => {
+          if (events) {
+            const { lastSeq, written } = appended!.rows[0] as { lastSeq: number; written: number };
+            if (written === 0) throw new EventSequenceError(input.threadId, lastSeq + 1, events[0]!.seq);
+          }
+          const lastBatch = (reads!.rows[0] as { lastBatch: number | null }).lastBatch ?? 0;
+          await commit(client, toQueries(planFinishRun(input, lastBatch)));
+        },
+      ).catch((error: unknown) => {
+        // Another writer committed the same `seq` first (its check saw the log before ours).
+        if (events && isUniqueViolation(error, 'Event_pkey')) {
+          throw new EventSequenceError(input.threadId, events[0]!.seq + 1, events[0]!.seq);
+        }
+        throw error;
+      });
+    },
+  };
+}
+
+/**
+ * A run's last events as batch rows, written only when they continue the thread's sequence (the
+ * check of postgres-event-log.ts, for one thread): answers the thread's last seq before them and
+ * how many rows went in (none: refused, and the run's end with them).
+ */
+const APPEND_EVENTS = `WITH "last" AS (
+    SELECT COALESCE((SELECT e."lastSeq" FROM "Event" e WHERE e."threadId" = $1 ORDER BY e."seq" DESC LIMIT 1), 0)
+      AS "lastSeq"
+  ), "written" AS (
+    INSERT INTO "Event" ("threadId", "seq", "lastSeq", "runId", "type", "data")
+    SELECT $1, a."seq", a."lastSeq", a."runId", a."type", a."data"
+    FROM unnest($2::int[], $3::int[], $4::text[], $5::text[], $6::text[]) AS a("seq", "lastSeq", "runId", "type", "data"),
+      "last" l
+    WHERE l."lastSeq" = $7
+    RETURNING 1
+  )
+  SELECT l."lastSeq", (SELECT COUNT(*) FROM "written")::int AS "written" FROM "last" l`;
+
+function appendQuery(threadId: string, events: readonly LoggedEvent[]): Query {
+  const rows = toBatchRows(threadId, events[0]!.seq, events);
+  return {
+    text: APPEND_EVENTS,
+    values: [
+      threadId,
+      rows.map((r) => r.seq),
+      rows.map((r) => r.lastSeq),
+      rows.map((r) => r.runId),
+      rows.map((r) => r.types),
+      rows.map((r) => r.data),
+      events[0]!.seq - 1,
+    ],
   };
 }
 

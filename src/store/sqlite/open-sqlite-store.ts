@@ -10,7 +10,7 @@ import { createPrismaAgentDefinitionStore } from '../prisma/prisma-agent-definit
 import { createPrismaInterruptStore } from '../prisma/prisma-interrupt-store.js';
 import { createPrismaThreadStore } from '../prisma/prisma-thread-store.js';
 import { createPrismaUsageStore } from '../prisma/prisma-usage-store.js';
-import { createSqliteEventLog } from './sqlite-event-log.js';
+import { createSqliteEventLog, prepareEventAppend } from './sqlite-event-log.js';
 import { createSqliteRunReads } from './sqlite-reads.js';
 import { createSqliteRunWrites } from './sqlite-run-writes.js';
 import { createSqliteWriteQueue } from './sqlite-write-queue.js';
@@ -61,7 +61,11 @@ export async function openSqliteStore(url: string, options: StoreOptions = {}): 
     { lock },
   );
   return {
-    threads: createPrismaThreadStore(prisma, { ...createSqliteRunWrites(connection, writes), get, messages }),
+    threads: createPrismaThreadStore(prisma, {
+      ...createSqliteRunWrites(connection, writes, prepareEventAppend(connection)),
+      get,
+      messages,
+    }),
     events: createSqliteEventLog(connection, writes, lock),
     interrupts: createPrismaInterruptStore(prisma),
     agents: createPrismaAgentDefinitionStore(prisma, revision),

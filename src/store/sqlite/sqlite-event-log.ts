@@ -18,17 +18,12 @@ export const EVENT_LOG_READS = {
 } as const;
 
 /**
- * The event log on SQLite, through the driver rather than Prisma: one row per committed batch
- * (event-batches.ts), written by a prepared statement. Appends go through the store's write queue
- * (sqlite-write-queue.ts): the appends of every run made in one turn of the event loop share one
- * commit with the runs that begin or end in it (a refused append fails alone). A hundred paced runs then cost one commit per turn instead of a hundred, which
- * is what kept the loop busy for tens of milliseconds at a time (docs/benchmarks-history.md).
+ * The log's synchronous append on `db`: refused before anything is written when the events do not
+ * continue the thread's sequence; one row (the usual append) is one atomic statement, and the rare
+ * append spanning two runs gets a savepoint: a failing append never leaves half of it. The event
+ * log and a run's end (`FinishRunInput.events`, sqlite-run-writes.ts) both append through it.
  */
-export function createSqliteEventLog(
-  db: Database,
-  writes: SqliteWriteQueue,
-  lock: Pick<Mutex, 'isLocked'>,
-): EventLog {
+export function prepareEventAppend(db: Database): (threadId: string, events: readonly LoggedEvent[]) => void {
   const insert = db.prepare(
     'INSERT INTO "Event" ("threadId", "seq", "lastSeq", "runId", "type", "data") VALUES (?, ?, ?, ?, ?, ?)',
   );
@@ -37,14 +32,10 @@ export function createSqliteEventLog(
   insert.safeIntegers(false);
   const lastSeq = db.prepare<[string], { lastSeq: number }>(EVENT_LOG_READS.lastSeq);
   lastSeq.safeIntegers(false);
-  const rowsAfter = db.prepare<{ threadId: string; next: number }, EventBatchRow>(EVENT_LOG_READS.rowsAfter);
-  rowsAfter.safeIntegers(false);
   const insertRows = db.transaction((threadId: string, rows: readonly EventBatchRow[]) => {
     for (const row of rows) insert.run(threadId, row.seq, row.lastSeq, row.runId, row.types, row.data);
   });
-  // Refused before anything is written; one row (the usual append) is one atomic statement, and
-  // the rare append spanning two runs gets a savepoint: a failing append never leaves half of it.
-  const appendBatch = (threadId: string, events: readonly LoggedEvent[]): void => {
+  return (threadId, events) => {
     const expected = (lastSeq.get(threadId)?.lastSeq ?? 0) + 1;
     if (events[0]!.seq !== expected) throw new EventSequenceError(threadId, expected, events[0]!.seq);
     const rows = toBatchRows(threadId, expected, events);
@@ -53,6 +44,27 @@ export function createSqliteEventLog(
       insert.run(threadId, row.seq, row.lastSeq, row.runId, row.types, row.data);
     } else insertRows(threadId, rows);
   };
+}
+
+/**
+ * The event log on SQLite, through the driver rather than Prisma: one row per committed batch
+ * (event-batches.ts), written by a prepared statement. Appends go through the store's write queue
+ * (sqlite-write-queue.ts): the appends of every run made in one turn of the event loop share one
+ * commit with the runs that begin or end in it (a refused append fails alone). A hundred paced
+ * runs then cost one commit per turn instead of a hundred, which is what kept the loop busy for
+ * tens of milliseconds at a time (docs/benchmarks-history.md). A run's last batch is appended with
+ * its end instead (`FinishRunInput.events`).
+ */
+export function createSqliteEventLog(
+  db: Database,
+  writes: SqliteWriteQueue,
+  lock: Pick<Mutex, 'isLocked'>,
+): EventLog {
+  const appendBatch = prepareEventAppend(db);
+  const lastSeq = db.prepare<[string], { lastSeq: number }>(EVENT_LOG_READS.lastSeq);
+  lastSeq.safeIntegers(false);
+  const rowsAfter = db.prepare<{ threadId: string; next: number }, EventBatchRow>(EVENT_LOG_READS.rowsAfter);
+  rowsAfter.safeIntegers(false);
 
   // A transaction of its own, outside the group commit: only when no transaction is open on the
   // connection (the lock is held from a Prisma transaction's BEGIN to its end, and while the

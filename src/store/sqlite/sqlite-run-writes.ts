@@ -8,6 +8,7 @@ import {
   type RunWrite,
   type SqlValue,
 } from '../sql/run-write-plan.js';
+import type { LoggedEvent } from '../event-log.js';
 import type { BeginRunInput, ThreadRecord, ThreadStore } from '../thread-store.js';
 import type { SqliteWriteQueue } from './sqlite-write-queue.js';
 
@@ -73,6 +74,7 @@ export const MESSAGE_READS = {
 export function createSqliteRunWrites(
   db: Database,
   writes: SqliteWriteQueue,
+  appendEvents: (threadId: string, events: readonly LoggedEvent[]) => void,
 ): Pick<ThreadStore, 'beginRun' | 'finishRun'> {
   const statements = new Map<string, Statement>();
   const prepare = (sql: string): Statement => {
@@ -134,6 +136,8 @@ export function createSqliteRunWrites(
     return current;
   };
   const finish = (input: Parameters<ThreadStore['finishRun']>[0]): void => {
+    // In the run write's savepoint: refused events fail the end with nothing of it written.
+    if (input.events && input.events.length > 0) appendEvents(input.threadId, input.events);
     execute(planFinishRun(input, lastMessageBatch.get(input.threadId)?.seq ?? 0));
   };
 

@@ -284,6 +284,51 @@ export function describeBridgeStoreContract(name: string, make: () => Promise<St
       expect((await store.interrupts.get('c-undo-i'))?.status).toBe('PENDING');
     });
 
+    it("logs a run's last events with its end, atomically, and refuses events that do not continue the log", async () => {
+      const event = (seq: number, type = 'CUSTOM') => ({
+        seq,
+        runId: 'c-end-r1',
+        type,
+        json: `{"type":"${type}","seq":${seq}}`,
+      });
+      await begin(store, 'c-end', 'c-end-r1');
+      await store.events.append('c-end', [event(1), event(2)]);
+      const before = {
+        thread: await store.threads.get('c-end'),
+        runs: await store.threads.runs('c-end'),
+        events: await store.events.read('c-end', 0, 10),
+      };
+      // A gap (seq 4 after 2), then a seq already logged: each refused with nothing of the end written.
+      for (const first of [4, 2]) {
+        await expect(
+          store.threads.finishRun(finish('c-end', 'c-end-r1', { events: [event(first, 'RUN_FINISHED')] })),
+        ).rejects.toMatchObject({ name: 'EventSequenceError' });
+        expect({
+          thread: await store.threads.get('c-end'),
+          runs: await store.threads.runs('c-end'),
+          events: await store.events.read('c-end', 0, 10),
+        }).toEqual(before);
+      }
+      // An end that fails on its own writes leaves its events out too.
+      await expect(
+        store.threads.finishRun(
+          finish('c-end', 'c-end-r1', {
+            events: [event(3, 'RUN_FINISHED')],
+            interrupts: [approval('c-end-i'), approval('c-end-i')],
+          }),
+        ),
+      ).rejects.toThrow();
+      expect(await store.events.lastSeq('c-end')).toBe(2);
+      // Continuing the log: the events and the end go in together.
+      await store.threads.finishRun(
+        finish('c-end', 'c-end-r1', { events: [event(3), event(4, 'RUN_FINISHED')] }),
+      );
+      expect(await store.events.read('c-end', 2, 10)).toEqual([event(3), event(4, 'RUN_FINISHED')]);
+      expect(await store.events.lastSeq('c-end')).toBe(4);
+      expect((await store.threads.runs('c-end'))[0]).toMatchObject({ status: 'success' });
+      expect((await store.threads.get('c-end'))?.status).toBe('idle');
+    });
+
     it('logs events in batches, reads them after a sequence number, and refuses a duplicate seq atomically', async () => {
       await begin(store, 'c-3', 'c-3-r1');
       const events = Array.from({ length: 2500 }, (_, i) => ({

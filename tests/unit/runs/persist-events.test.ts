@@ -115,7 +115,7 @@ describe('persistEvents: the terminal event of a synchronous burst', () => {
             threadId: 't',
             runId: 'r',
             lastSeq: 0,
-            beforeEnd: async () => void order.push('run end stored'),
+            end: async (events) => void order.push(`run end stored with ${events.map((e) => e.type)}`),
           }),
         )
         .subscribe({
@@ -126,8 +126,80 @@ describe('persistEvents: the terminal event of a synchronous burst', () => {
           error: reject,
         }),
     );
-    expect(order).toEqual(['run end stored', 'RUN_FINISHED emitted']);
-    expect(log.committed.map((seqs) => seqs.length)).toEqual([255, 1]);
+    expect(order).toEqual(['run end stored with RUN_FINISHED', 'RUN_FINISHED emitted']);
+    // The burst committed at once; the terminal event went to the log with the run's end, not alone.
+    expect(log.committed.map((seqs) => seqs.length)).toEqual([255]);
+  });
+});
+
+const text = (i: number) =>
+  ({ type: EventType.TEXT_MESSAGE_CONTENT, messageId: 'm', delta: `${i}` }) as BaseEvent;
+const finished = { type: EventType.RUN_FINISHED, threadId: 't', runId: 'r' } as BaseEvent;
+
+/** Runs `source` through `persistEvents` with `end`: what came out, in order, and the log. */
+async function persistWithEnd(
+  source: Observable<BaseEvent>,
+  end: (events: readonly LoggedEvent[]) => Promise<void>,
+): Promise<{ out: string[]; log: ReturnType<typeof logWith> }> {
+  const log = logWith();
+  const out: string[] = [];
+  await new Promise<void>((resolve) =>
+    source.pipe(persistEvents({ log, threadId: 't', runId: 'r', lastSeq: 0, end })).subscribe({
+      next: (e) => out.push(`${e.seq} ${e.type}`),
+      complete: () => resolve(out.push('complete') as unknown as void),
+      error: (error: Error) => {
+        out.push(`error: ${error.message}`);
+        resolve();
+      },
+    }),
+  );
+  return { out, log };
+}
+
+describe("persistEvents: the run's last batch and its end", () => {
+  it('logs a terminal event that comes after the others were taken with the end, once, and emits it after', async () => {
+    const ends: string[][] = [];
+    const { out, log } = await persistWithEnd(
+      new Observable<BaseEvent>((subscriber) => {
+        subscriber.next(text(0));
+        subscriber.next(text(1));
+        // The terminal event comes while the first batch is being written; completion comes later.
+        setTimeout(() => subscriber.next(finished), 0);
+        setTimeout(() => subscriber.complete(), 20);
+      }),
+      async (events) => void ends.push(events.map((e) => `${e.seq} ${e.type}`)),
+    );
+    expect(log.committed).toEqual([[1, 2]]);
+    expect(ends).toEqual([['3 RUN_FINISHED']]);
+    expect(out).toEqual(['1 TEXT_MESSAGE_CONTENT', '2 TEXT_MESSAGE_CONTENT', '3 RUN_FINISHED', 'complete']);
+  });
+
+  it('stores the end with no events when the source ends without a terminal event, its events logged', async () => {
+    const ends: number[] = [];
+    const { out, log } = await persistWithEnd(
+      new Observable<BaseEvent>((subscriber) => {
+        subscriber.next(text(0));
+        setTimeout(() => subscriber.complete(), 10);
+      }),
+      async (events) => void ends.push(events.length),
+    );
+    expect(log.committed).toEqual([[1]]);
+    expect(ends).toEqual([0]);
+    expect(out).toEqual(['1 TEXT_MESSAGE_CONTENT', 'complete']);
+  });
+
+  it('fails the run when the end is refused, and emits nothing of its batch', async () => {
+    const { out } = await persistWithEnd(
+      new Observable<BaseEvent>((subscriber) => {
+        subscriber.next(text(0));
+        subscriber.next(finished);
+        subscriber.complete();
+      }),
+      async () => {
+        throw new Error('end refused');
+      },
+    );
+    expect(out).toEqual(['error: end refused']);
   });
 });
 
