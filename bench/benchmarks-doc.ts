@@ -169,8 +169,14 @@ export function benchmarksDoc(options: {
       "client's parsing must not take the server's event loop) and uses node's `http` with keep-alive, not fetch. " +
       'It counts frames as they arrive without parsing JSON; a run counts only if it ends with `RUN_FINISHED` and ' +
       'has every event. Each run is on a new thread.',
-    `- **Figures**: 1: one run of ${plan.single.events} events, ${plan.single.reps} times after ${plan.warmup.runs} ` +
-      `warm-up runs of ${plan.warmup.events} events; 2: ${plan.startup.reps} runs of ${plan.startup.events} events one ` +
+    `- **Warm-up**: each contestant's figures follow ${plan.warmup.runs} runs of ${plan.warmup.events} events` +
+      (plan.warmup.steady
+        ? ` and batches of ${plan.warmup.steady.concurrency} simultaneous runs of ${plan.warmup.steady.events} ` +
+          `events until ${plan.warmup.steady.maxEvents} events or ${plan.warmup.steady.maxMs / 1000} s (the ` +
+          "warm-up table: a server's cost per event falls for thousands of runs while V8 compiles its code)"
+        : '') +
+      '.',
+    `- **Figures**: 1: one run of ${plan.single.events} events, ${plan.single.reps} times; 2: ${plan.startup.reps} runs of ${plan.startup.events} events one ` +
       'after the other, time from sending the request to receiving the bytes of `RUN_STARTED`; 3: batches of ' +
       `${plan.concurrency.levels.join(', ')} simultaneous runs of ${plan.concurrency.events} events ` +
       `(${plan.concurrency.optional.join(', ') || 'none'} more when the largest predicts it fits ` +

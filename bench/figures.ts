@@ -7,7 +7,11 @@ import { median } from './stats.js';
 /** Sizes of the suite (bounded: every loop below runs a fixed number of times). */
 export interface SuitePlan {
   timeoutMs: number;
-  warmup: { events: number; runs: number };
+  /**
+   * Before a contestant's figures: `runs` sequential runs of `events`, then (`steady`) batches of
+   * `concurrency` simultaneous runs of `events` until `maxEvents` events or `maxMs` (`warmUp`).
+   */
+  warmup: { events: number; runs: number; steady?: SteadyWarmUp };
   /** Figure 1: events/s through one run to one client. */
   single: { events: number; reps: number };
   /** Figure 2: time to `RUN_STARTED` on the wire, sequential small runs. */
@@ -100,11 +104,29 @@ export interface Samples {
   skipped?: string;
 }
 
+/** The warm-up to a steady state: batches of figure 3's shape, bounded in events and time. */
+export interface SteadyWarmUp {
+  concurrency: number;
+  events: number;
+  maxEvents: number;
+  maxMs: number;
+}
+
+/** What the warm-up to a steady state did: the server CPU per event of each batch, in order. */
+export interface WarmUpSamples {
+  batches: number;
+  events: number;
+  ms: number;
+  cpuUsPerEvent: number[];
+  failed: number;
+}
+
 /** Everything measured for one contestant. */
 export interface ContestantResults {
   key: string;
   label: string;
   validation: string;
+  warmup?: WarmUpSamples;
   single?: Samples;
   startup?: Samples;
   concurrency: Record<number, Samples>;
@@ -163,6 +185,39 @@ export async function measure(
     samples.runMs.push(...good.map((r) => r.totalMs));
   }
   return samples;
+}
+
+/**
+ * Warms a server to a steady state before it is measured: batches of `concurrency` runs of
+ * `events` until `maxEvents` events or `maxMs` have gone by (at least one batch). A server's cost
+ * per event falls for thousands of runs while V8 compiles its code (here the bridge's fell from 13
+ * to 5 µs per event over 7000 runs, most of the difference V8's compiler threads; the Express
+ * server's from 6 to 3 µs): a figure measured before that measures the compiler. Every contestant
+ * gets the same batches; the CPU per event of each is kept, to show where it settled.
+ */
+export async function warmUp(
+  client: LoadClient,
+  baseUrl: string,
+  steady: SteadyWarmUp,
+  timeoutMs: number,
+  now: () => number = performance.now.bind(performance),
+): Promise<WarmUpSamples> {
+  const out: WarmUpSamples = { batches: 0, events: 0, ms: 0, cpuUsPerEvent: [], failed: 0 };
+  const started = now();
+  do {
+    const batch = await measure(client, baseUrl, {
+      events: steady.events,
+      concurrency: steady.concurrency,
+      reps: 1,
+      timeoutMs,
+    });
+    out.batches++;
+    out.failed += batch.failed;
+    out.events += (steady.concurrency - batch.failed) * eventsOnWire(steady.events);
+    out.cpuUsPerEvent.push(...(batch.cpuUsPerEvent ?? []));
+    out.ms = now() - started;
+  } while (out.events < steady.maxEvents && out.ms < steady.maxMs);
+  return out;
 }
 
 /** Measures an optional setting only when the time a known one took, scaled, fits the budget. */

@@ -56,6 +56,7 @@ export function figureTables(all: ContestantResults[], plan: SuitePlan): string 
   const lengths = [...growth.lengths, ...growth.optional];
   const floor = results.find((r) => r.key === 'floor');
   return [
+    ...warmUpSection(results, plan, header),
     `### Figure 1: events/s through one run to one client (${plan.single.events} events, ${plan.single.reps} runs)`,
     '',
     markdownTable(header, [
@@ -160,6 +161,43 @@ export function consoleTable(all: ContestantResults[], plan: SuitePlan): string 
       : '–',
   ]);
   return markdownTable(header, rows);
+}
+
+/** Batches whose CPU per event the warm-up table's last row takes the median of. */
+const WARM_UP_TAIL = 5;
+
+/** The warm-up to a steady state: what it ran, and the CPU per event it started and ended at. */
+function warmUpSection(results: ContestantResults[], plan: SuitePlan, header: string[]): string[] {
+  const { steady } = plan.warmup;
+  if (!steady || !results.some((r) => r.warmup)) return [];
+  const cell = (r: ContestantResults, value: (w: NonNullable<ContestantResults['warmup']>) => string) =>
+    r.warmup ? value(r.warmup) : '–';
+  const cpu = (values: number[]): string => (values.length > 0 ? median(values).toFixed(1) : '–');
+  return [
+    `### Warm-up: batches of ${steady.concurrency} simultaneous runs of ${steady.events} events until ` +
+      `${steady.maxEvents} events or ${steady.maxMs / 1000} s, before every figure`,
+    '',
+    'A server costs more per event while V8 is still compiling its code: the first batch and the last ones ' +
+      'show where each contestant started and settled (server CPU per event, as in figure 3).',
+    '',
+    markdownTable(header, [
+      [
+        'batches (events, s)',
+        ...results.map((r) =>
+          cell(r, (w) => `${w.batches} (${rate(w.events)} events, ${(w.ms / 1000).toFixed(1)} s)`),
+        ),
+      ],
+      [
+        'first batch: CPU µs per event',
+        ...results.map((r) => cell(r, (w) => cpu(w.cpuUsPerEvent.slice(0, 1)))),
+      ],
+      [
+        `last ${WARM_UP_TAIL} batches: CPU µs per event, median`,
+        ...results.map((r) => cell(r, (w) => cpu(w.cpuUsPerEvent.slice(-WARM_UP_TAIL)))),
+      ],
+    ]),
+    '',
+  ];
 }
 
 /** Lines describing the machine. */

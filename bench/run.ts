@@ -19,7 +19,11 @@ import { measureContestant } from './suite.js';
  */
 const FULL: SuitePlan = {
   timeoutMs: 180_000,
-  warmup: { events: 2000, runs: 5 },
+  warmup: {
+    events: 2000,
+    runs: 5,
+    steady: { concurrency: 100, events: 200, maxEvents: 1_500_000, maxMs: 30_000 },
+  },
   single: { events: 5000, reps: 7 },
   startup: { events: 50, reps: 50 },
   concurrency: { levels: [1, 10, 100], optional: [1000], events: 200, reps: 3, budgetMs: 30_000 },
@@ -40,7 +44,7 @@ const FULL: SuitePlan = {
 /** A smoke test of the bench itself: seconds, numbers not worth publishing. */
 const QUICK: SuitePlan = {
   timeoutMs: 60_000,
-  warmup: { events: 100, runs: 1 },
+  warmup: { events: 100, runs: 1, steady: { concurrency: 10, events: 100, maxEvents: 5000, maxMs: 2000 } },
   single: { events: 1000, reps: 2 },
   startup: { events: 50, reps: 5 },
   concurrency: { levels: [1, 10], optional: [100], events: 100, reps: 1, budgetMs: 5_000 },

@@ -7,6 +7,7 @@ import {
   type ContestantResults,
   type Samples,
   type SuitePlan,
+  warmUp,
 } from './figures.js';
 import { fanoutTransports, measureFanout } from './fanout-figure.js';
 import { measureHistory } from './history-figure.js';
@@ -174,6 +175,14 @@ async function measureInProcess(
   try {
     await validateOnce(url, results, log);
     await measure(client, url, { ...plan.warmup, reps: plan.warmup.runs, concurrency: 1, timeoutMs });
+    const { steady } = plan.warmup;
+    if (steady) {
+      log(
+        `  warm-up: batches of ${steady.concurrency} runs of ${steady.events} events, ` +
+          `${steady.maxEvents} events or ${steady.maxMs / 1000} s`,
+      );
+      results.warmup = await warmUp(client, url, steady, timeoutMs);
+    }
     if (wants('1')) {
       log(`  figure 1: one run of ${plan.single.events} events, ${plan.single.reps} times`);
       results.single = await measure(client, url, { ...plan.single, concurrency: 1, timeoutMs });

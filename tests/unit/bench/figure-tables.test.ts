@@ -3,9 +3,12 @@ import {
   emptySamples,
   extrapolatedRunMs,
   growthReps,
+  warmUp,
   type ContestantResults,
   type SuitePlan,
 } from '../../../bench/figures.js';
+import { eventsOnWire } from '../../../bench/event-mix.js';
+import type { LoadClient } from '../../../bench/load-driver.js';
 import { latencySamples } from '../../../bench/latency-figure.js';
 import { moreFigureTables } from '../../../bench/report-more.js';
 import { figureTables } from '../../../bench/report.js';
@@ -163,5 +166,66 @@ describe("figure 3's target against the Express server", () => {
     // Another process slowed the Express server's batches: its events/s fell, not its cost.
     expect(row(withFigure3('bridge-sqlite', 90, 24), withFigure3('express', 100, 10))[1]).toBe('no');
     expect(row(withFigure3('bridge-sqlite', 70, 11), withFigure3('express', 100, 10))[1]).toBe('no');
+  });
+});
+
+describe('the warm-up to a steady state', () => {
+  const steady = { concurrency: 10, events: 200, maxEvents: 5000, maxMs: 1000 };
+  /** A load client whose batches report `cpu[i]` µs per event and take `msPerBatch` of `clock`. */
+  function fakeClient(cpu: number[], clock: { t: number }, msPerBatch: number, failed = 0): LoadClient {
+    let batch = 0;
+    return {
+      run: async ({ events, concurrency }: { events: number; concurrency: number }) => {
+        clock.t += msPerBatch;
+        const runs = Array.from({ length: concurrency }, (_, i) => ({
+          ok: i >= failed,
+          events: i >= failed ? eventsOnWire(events) : 0,
+          runStartedMs: 1,
+          totalMs: 2,
+        }));
+        // `measure` reads the process's own CPU time; this client spends some for it to read.
+        const until = performance.now() + (cpu[batch++] ?? 0) / 100;
+        while (performance.now() < until);
+        return { runs, wallMs: msPerBatch } as never;
+      },
+    } as unknown as LoadClient;
+  }
+
+  it('runs batches until the events are done, and keeps the CPU per event of each', async () => {
+    const clock = { t: 0 };
+    // 10 runs of 206 events on the wire: 2060 events a batch, 5000 events after three.
+    const warm = await warmUp(fakeClient([1, 1, 1, 1], clock, 10), 'http://x', steady, 1000, () => clock.t);
+    expect(warm).toMatchObject({ batches: 3, events: 3 * 10 * eventsOnWire(200), ms: 30, failed: 0 });
+    expect(warm.cpuUsPerEvent).toHaveLength(3);
+  });
+
+  it('stops at the time limit, counts only complete runs, and runs one batch at least', async () => {
+    const clock = { t: 0 };
+    const slow = await warmUp(fakeClient([1, 1], clock, 600, 2), 'http://x', steady, 1000, () => clock.t);
+    expect(slow).toMatchObject({ batches: 2, events: 2 * 8 * eventsOnWire(200), ms: 1200, failed: 4 });
+    const once = await warmUp(
+      fakeClient([1], { t: 0 }, 10),
+      'http://x',
+      { ...steady, maxEvents: 0, maxMs: 0 },
+      1000,
+      () => 0,
+    );
+    expect(once.batches).toBe(1);
+  });
+
+  it('reports the first batch and the median of the last five', () => {
+    const warmed = {
+      ...contestant('bridge'),
+      warmup: { batches: 7, events: 1_500_000, ms: 9500, cpuUsPerEvent: [13, 9, 8, 5, 6, 5.5, 7], failed: 0 },
+    };
+    const tables = figureTables([warmed, contestant('other')], {
+      ...plan,
+      warmup: { ...plan.warmup, steady: { ...steady, maxEvents: 1_500_000 } },
+    });
+    expect(cells(tables, 'batches (events, s)')).toEqual(['7 (1500.0k events, 9.5 s)', '–']);
+    expect(cells(tables, 'first batch: CPU µs per event')).toEqual(['13.0', '–']);
+    expect(cells(tables, 'last 5 batches: CPU µs per event, median')).toEqual(['6.0', '–']);
+    // Without a steady warm-up in the plan there is no section.
+    expect(figureTables([warmed], plan)).not.toContain('### Warm-up');
   });
 });
