@@ -180,8 +180,9 @@ export function benchmarksDoc(options: {
       'after the other, time from sending the request to receiving the bytes of `RUN_STARTED`; 3: batches of ' +
       `${plan.concurrency.levels.join(', ')} simultaneous runs of ${plan.concurrency.events} events ` +
       `(${plan.concurrency.optional.join(', ') || 'none'} more when the largest predicts it fits ` +
-      `${plan.concurrency.budgetMs / 1000} s), ${plan.concurrency.reps} batches each, then one more with emit ` +
-      'stamps for the latency per event (as in 2b, but a burst); 7: runs of ' +
+      `${plan.concurrency.budgetMs / 1000} s), ${plan.concurrency.reps} batches each, then ${plan.latency.reps} more ` +
+      'with emit stamps for the latency per event (as in 2b, but a burst; before 2026-11-23 one batch, its p99 not ' +
+      'comparable with these); 7: runs of ' +
       `${plan.growth.lengths.join(', ')} events (${growthRuns(plan.growth)}: a short length runs until ` +
       `${plan.growth.minEvents} events in all, at most 25 times)` +
       `${onceWhenAffordable(plan.growth.optional)} (within ${plan.growth.budgetMs / 1000} s).`,

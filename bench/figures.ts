@@ -89,10 +89,11 @@ export interface Samples {
   /** Whole run per run, ms. */
   runMs: number[];
   /**
-   * Figure 3: added latency per stamped event (emit → client receive) of one more batch with
-   * emit stamps, ms; not measured in the batches counted for events/s (the client reads stamps).
+   * Figure 3: added latency per stamped event (emit → client receive) of more batches with emit
+   * stamps (as many as figure 2b's), summarised as figure 2b's; not measured in the batches
+   * counted for events/s (the client reads stamps).
    */
-  latencyMs?: number[];
+  latency?: LatencySamples;
   /**
    * Server CPU per event, µs, per repetition: this process's CPU time (user + system, every
    * thread) over the batch, divided by its events. The servers under test run in this process and

@@ -1,6 +1,6 @@
 import type { ContestantResults, SuitePlan } from './figures.js';
 import { markdownTable, medianCpuOf as cpuOf, medianRateOf as rateOf, ms, percentOf } from './format.js';
-import { median, p99 } from './stats.js';
+import { median } from './stats.js';
 
 /** One row of the targets table. */
 interface TargetRow {
@@ -122,8 +122,8 @@ function copilotKitTarget(
     ),
     [
       'fig. 3 100 runs latency p99',
-      p99(bridge.concurrency[100]?.latencyMs ?? []),
-      p99(ck.concurrency[100]?.latencyMs ?? []),
+      bridge.concurrency[100]?.latency?.p99Ms ?? Number.NaN,
+      ck.concurrency[100]?.latency?.p99Ms ?? Number.NaN,
     ],
     [
       'fig. 5 per active run',

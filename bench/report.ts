@@ -15,7 +15,11 @@ import { median } from './stats.js';
 
 const startedOf = (s: { runStartedMs: number[] }): number[] => s.runStartedMs;
 const runOf = (s: { runMs: number[] }): number[] => s.runMs;
-const latencyOf = (s: { latencyMs?: number[] }): number[] => s.latencyMs ?? [];
+/** Figure 3's latency per event at `level` runs, when measured. */
+const latencyOf = (r: ContestantResults, level: number) => {
+  const samples = r.concurrency[level];
+  return samples?.latency && samples.latency.count > 0 ? samples.latency : undefined;
+};
 /** The median server CPU per event of a setting's repetitions, in µs (`–` when not measured). */
 const medianCpu = (s: Parameters<typeof medianCpuOf>[0]): string => {
   const cpu = medianCpuOf(s);
@@ -79,9 +83,10 @@ export function figureTables(all: ContestantResults[], plan: SuitePlan): string 
     '',
     'Events/s counts every event of every run of a batch over the batch wall time. Server CPU per event: the CPU ' +
       "time of the bench process (the servers' process; the load client has its own) over a batch, divided by its " +
-      'events; a database server of its own (PostgreSQL, Redis) is not counted. Latency per event: one more batch ' +
-      'per level with emit stamps (agent emit → client receive of every stamped event; a burst, so mostly the time ' +
-      'an event waits behind the others).',
+      'events; a database server of its own (PostgreSQL, Redis) is not counted. Latency per event: ' +
+      `${plan.latency.reps} more batches per level with emit stamps (agent emit → client receive of every stamped ` +
+      "event; a burst, so mostly the time an event waits behind the others); as in figure 2b, the medians of the batches' " +
+      "own median and p99, and each batch's p99.",
     '',
     markdownTable(header, [
       ...levels.map((level) =>
@@ -97,10 +102,18 @@ export function figureTables(all: ContestantResults[], plan: SuitePlan): string 
         row(`${level} runs: run time p99 ms`, (r) => p99Ms(r.concurrency[level], runOf)),
       ),
       ...levels.map((level) =>
-        row(`${level} runs: latency per event, median ms`, (r) => medianMs(r.concurrency[level], latencyOf)),
+        row(`${level} runs: latency per event, median ms`, (r) =>
+          ms(latencyOf(r, level)?.medianMs ?? Number.NaN),
+        ),
       ),
       ...levels.map((level) =>
-        row(`${level} runs: latency per event, p99 ms`, (r) => p99Ms(r.concurrency[level], latencyOf)),
+        row(`${level} runs: latency per event, p99 ms`, (r) => ms(latencyOf(r, level)?.p99Ms ?? Number.NaN)),
+      ),
+      ...levels.map((level) =>
+        row(
+          `${level} runs: latency p99 of each batch, ms`,
+          (r) => (latencyOf(r, level)?.batchP99Ms ?? []).map(ms).join(' / ') || '–',
+        ),
       ),
     ]),
     '',

@@ -28,14 +28,18 @@ const plan: SuitePlan = {
   history: { earlierRuns: [1], earlierEvents: 1, events: 10, reps: 1 },
 };
 
-function contestant(key: string, latencyMs?: number[]): ContestantResults {
+function contestant(key: string, latencyMs?: number[], batches?: number[][]): ContestantResults {
   const samples = { ...emptySamples(), eventsPerSec: [1000], runStartedMs: [1], runMs: [2] };
   return {
     key,
     label: key,
     validation: 'ok',
     single: samples,
-    concurrency: { 1: samples, 100: { ...samples, ...(latencyMs ? { latencyMs } : {}) } },
+    concurrency: {
+      1: samples,
+      // Figure 3's stamped batches: one of `latencyMs`, or (`batches`) several.
+      100: { ...samples, ...(latencyMs ? { latency: latencySamples(batches ?? [latencyMs], 0) } : {}) },
+    },
     growth: {},
     notes: [],
     errors: [],
@@ -59,6 +63,15 @@ describe('figure 3 table', () => {
     const tables = figureTables([contestant('bridge', latencies), contestant('other')], plan);
     expect(cells(tables, '100 runs: latency per event, median ms')).toEqual(['50.0', '–']);
     expect(cells(tables, '100 runs: latency per event, p99 ms')).toEqual(['99.0', '–']);
+    expect(cells(tables, '100 runs: latency p99 of each batch, ms')).toEqual(['99.0', '–']);
+  });
+
+  it("reports the medians of the stamped batches' own median and p99, as figure 2b does", () => {
+    const batch = (scale: number) => Array.from({ length: 100 }, (_, i) => (i + 1) * scale);
+    const tables = figureTables([contestant('bridge', [], [batch(1), batch(3), batch(2)])], plan);
+    expect(cells(tables, '100 runs: latency per event, median ms')).toEqual(['100']);
+    expect(cells(tables, '100 runs: latency per event, p99 ms')).toEqual(['198']);
+    expect(cells(tables, '100 runs: latency p99 of each batch, ms')).toEqual(['99.0 / 297 / 198']);
   });
 });
 
