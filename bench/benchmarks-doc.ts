@@ -42,7 +42,9 @@ function moreMethodLines(plan: SuitePlan): string[] {
       'bench would measure the bench, not a product, so they have no fan-out column.',
     '- **Memory (5)**: measured on servers in a process of their own (`bench/memory-host.ts`, forked by the bench, ' +
       'which creates the database and removes it after), a fresh one for each part (idle subscribers, held runs: ' +
-      'what one part frees goes back to the system while the next is measured), warmed up as for the other figures, ' +
+      'what one part frees goes back to the system while the next is measured), warmed up by the sequential runs the ' +
+      "other figures start with (not the warm-up's batches: the memory a subscriber or a held run takes does not " +
+      'depend on compiled code), ' +
       "with V8's young generation held at 1 MB (`--max-semi-space-size=1`; by default it grows to 2 x 16 MB under load " +
       'and is handed back seconds later on its own), and measured once its RSS has stopped falling (no drop over ' +
       '512 KB for 5 s; at most 30 s). ' +
@@ -169,7 +171,7 @@ export function benchmarksDoc(options: {
       "client's parsing must not take the server's event loop) and uses node's `http` with keep-alive, not fetch. " +
       'It counts frames as they arrive without parsing JSON; a run counts only if it ends with `RUN_FINISHED` and ' +
       'has every event. Each run is on a new thread.',
-    `- **Warm-up**: each contestant's figures follow ${plan.warmup.runs} runs of ${plan.warmup.events} events` +
+    `- **Warm-up**: each contestant's figures (figure 5's processes: the sequential runs only) follow ${plan.warmup.runs} runs of ${plan.warmup.events} events` +
       (plan.warmup.steady
         ? ` and batches of ${plan.warmup.steady.concurrency} simultaneous runs of ${plan.warmup.steady.events} ` +
           `events until ${plan.warmup.steady.maxEvents} events or ${plan.warmup.steady.maxMs / 1000} s (the ` +

@@ -41,8 +41,9 @@ async function settle(host: MemoryHost): Promise<number> {
 
 /**
  * Starts `contestant`'s server in figure 5's host, checks its stream (once per contestant), warms
- * it up as the other figures do (so the same code paths are compiled and allocated), and lets it
- * settle.
+ * it up with the sequential runs the other figures start with (so the same code paths are compiled
+ * and allocated; not the warm-up's batches: the memory a subscriber or a held run takes does not
+ * depend on compiled code), and lets it settle.
  */
 async function startWarm(
   contestant: Contestant,

@@ -188,7 +188,7 @@ function warmUpSection(results: ContestantResults[], plan: SuitePlan, header: st
   const cpu = (values: number[]): string => (values.length > 0 ? median(values).toFixed(1) : '–');
   return [
     `### Warm-up: batches of ${steady.concurrency} simultaneous runs of ${steady.events} events until ` +
-      `${steady.maxEvents} events or ${steady.maxMs / 1000} s, before every figure`,
+      `${steady.maxEvents} events or ${steady.maxMs / 1000} s, before every figure but 5 (processes of its own)`,
     '',
     'A server costs more per event while V8 is still compiling its code: the first batch and the last ones ' +
       'show where each contestant started and settled (server CPU per event, as in figure 3).',

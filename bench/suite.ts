@@ -51,7 +51,9 @@ async function measureConcurrency(
   }
   for (const concurrency of optional) {
     const known = out[largest];
-    const estimate = known ? medianBatchMs(known, concurrency * events) * reps : Number.POSITIVE_INFINITY;
+    // Its batches and the stamped ones for the latency per event.
+    const batches = reps + plan.latency.reps;
+    const estimate = known ? medianBatchMs(known, concurrency * events) * batches : Number.POSITIVE_INFINITY;
     log(`  figure 3: ${concurrency} simultaneous runs (estimated ${(estimate / 1000).toFixed(1)} s)`);
     out[concurrency] = await measureIfAffordable(estimate, budgetMs, () =>
       measure(client, url, { events, concurrency, reps, timeoutMs: plan.timeoutMs }),
@@ -186,6 +188,7 @@ async function measureInProcess(
           `${steady.maxEvents} events or ${steady.maxMs / 1000} s`,
       );
       results.warmup = await warmUp(client, url, steady, timeoutMs);
+      server.afterWarmUp?.();
     }
     if (wants('1')) {
       log(`  figure 1: one run of ${plan.single.events} events, ${plan.single.reps} times`);

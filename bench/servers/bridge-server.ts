@@ -71,16 +71,19 @@ export async function startBridgeServer(
       logger: log.logger,
       extraAgents: [createScriptedAgent()],
     });
-    const memoryLog = options.memoryLog ? createInMemoryEventLog() : null;
-    if (memoryLog) {
-      // Every component reads `store.events` per request, so the swap holds for all of them.
+    // Every component reads `store.events` per request, so a swap holds for all of them.
+    const swapLog = () => {
+      const memoryLog = createInMemoryEventLog();
       Object.assign(runtime.store, { events: memoryLog });
       if (runtime.store.events !== memoryLog) throw new Error('the event log could not be swapped');
+    };
+    if (options.memoryLog) {
+      swapLog();
       // A run's last events go to the log with its end (`FinishRunInput.events`): to this log too.
       const { threads } = runtime.store;
       const finishRun = threads.finishRun.bind(threads);
       threads.finishRun = async ({ events, ...end }) => {
-        if (events && events.length > 0) await memoryLog.append(end.threadId, events);
+        if (events && events.length > 0) await runtime.store.events.append(end.threadId, events);
         await finishRun(end);
       };
     }
@@ -91,7 +94,9 @@ export async function startBridgeServer(
       url,
       problems: log.problems,
       features: { live: true, connect: true },
-      loggedEvents: memoryLog ? undefined : () => countEvents(databaseUrl),
+      loggedEvents: options.memoryLog ? undefined : () => countEvents(databaseUrl),
+      // The in-memory log keeps every event: a fresh one, so figure 6 does not carry the warm-up's.
+      ...(options.memoryLog ? { afterWarmUp: swapLog } : {}),
       async close() {
         await runtime.runs.shutdown();
         runtime.subscribers.closeAll();

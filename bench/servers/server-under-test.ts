@@ -12,6 +12,11 @@ export interface ServerUnderTest {
    * `connect` is AG-UI's `POST /agent/:id/connect` (history, then the run in flight).
    */
   features?: { live?: boolean; connect?: boolean };
+  /**
+   * Called once the warm-up is done: drops what the warm-up left that a product would not hold
+   * (the in-memory event log of figure 6 keeps every event it was given).
+   */
+  afterWarmUp?(): void;
   /** Rows in its event log table right now (figure 6), when it logs to a database. */
   loggedEvents?(): Promise<number>;
   /** Stops it and removes what it created (databases, Redis keys). */

@@ -135,8 +135,9 @@ export function streamThreadHistory(
       complete();
       return false;
     }
-    // Accepted but nothing logged yet. (A run whose terminal event was just read from the log may
-    // still be stored as running for a moment: it is the last finished one, not in flight.)
+    // Accepted but nothing logged yet. (A run whose terminal event was read from the log may still
+    // be stored as running: one whose end failed to store, its events logged alone, or one the
+    // reaper has not ended. It is the last finished one, not in flight.)
     const latest = runs.at(-1);
     if (latest?.status === 'running' && latest.runId !== lastFinishedRunId) following = latest.runId;
     else complete();

@@ -5,12 +5,13 @@ import { createMessageAccumulator } from '../bridge/message-accumulator.js';
 import { createStateTracker } from '../bridge/state-tracker.js';
 import { toAguiEvents } from '../bridge/to-agui-events.js';
 import { NotFoundError } from '../protocol/bridge-error.js';
+import { EventSequenceError } from '../store/event-batches.js';
 import { createThreadSnapshot } from '../protocol/thread-snapshot.js';
 import { auditRefusals } from './audit-refusals.js';
 import { buildContinuation } from './build-continuation.js';
 import { checkAnswers } from './check-answers.js';
 import { recordTurn } from './pending-turn.js';
-import { persistEvents } from './persist-events.js';
+import { persistEvents, type SequencedEvent } from './persist-events.js';
 import { NO_RUN_METRICS } from './run-metrics.js';
 import { isTerminal, readRunEnding } from './run-outcome.js';
 import { createUsageMeter } from './usage-meter.js';
@@ -140,38 +141,20 @@ export async function prepareRun(
       // The terminal event is logged with the run's end, in one commit, and emitted after it.
       end: async (events) => {
         if (!terminal) return store.events.append(threadId, events);
-        // Every LLM call is billed before the client can see the run end.
-        await meter.flush();
-        const ending = readRunEnding(terminal);
-        const durationMs = now() - startedAt;
-        metrics.runEnded(agent.id, ending.status, durationMs);
-        runLog.info({ status: ending.status, durationMs }, 'run ended');
-        if (ending.error) runLog.warn({ code: ending.error.code }, 'run failed: %s', ending.error.message);
-        const turn = recordTurn({
-          runId,
-          agentId: agent.id,
-          input,
-          policies: agent.toolPolicies(),
-          outcome: ending.outcome,
-          iteration,
-          calls: [...carried, ...accumulator.toolCalls()],
-          answered: accumulator.answered(),
-          recorded,
-        });
-        await store.threads.finishRun({
-          threadId,
-          runId,
-          tenantId,
-          agentId: agent.id,
-          ...ending,
-          usage: meter.price(ending.usage),
-          finishedAt: new Date(now()),
-          messages: accumulator.messages(),
-          snapshot: createThreadSnapshot(tracker.current(), turn.pending),
-          toolCalls: turn.toolCalls,
-          interrupts: turn.interrupts,
-          events,
-        });
+        try {
+          await storeEnd(terminal, events);
+        } catch (error) {
+          // The end could not be stored: its events are logged alone (unless they are what was
+          // refused), so a follower of the thread still sees the run end; the run stays recorded
+          // as running until the reaper ends it (docs/architecture.md). The run fails with the
+          // first error.
+          if (events.length > 0 && !(error instanceof EventSequenceError)) {
+            await store.events.append(threadId, events).catch((appendError: unknown) => {
+              runLog.error({ err: appendError }, 'the events of a run whose end failed were not logged');
+            });
+          }
+          throw error;
+        }
       },
     }),
     finalize(() => {
@@ -180,6 +163,41 @@ export async function prepareRun(
       free();
     }),
   );
+  /** Stores the run's end with its last events (`FinishRunInput.events`). */
+  async function storeEnd(terminal: BaseEvent, events: readonly SequencedEvent[]): Promise<void> {
+    // Every LLM call is billed before the client can see the run end.
+    await meter.flush();
+    const ending = readRunEnding(terminal);
+    const durationMs = now() - startedAt;
+    metrics.runEnded(agent.id, ending.status, durationMs);
+    runLog.info({ status: ending.status, durationMs }, 'run ended');
+    if (ending.error) runLog.warn({ code: ending.error.code }, 'run failed: %s', ending.error.message);
+    const turn = recordTurn({
+      runId,
+      agentId: agent.id,
+      input,
+      policies: agent.toolPolicies(),
+      outcome: ending.outcome,
+      iteration,
+      calls: [...carried, ...accumulator.toolCalls()],
+      answered: accumulator.answered(),
+      recorded,
+    });
+    await store.threads.finishRun({
+      threadId,
+      runId,
+      tenantId,
+      agentId: agent.id,
+      ...ending,
+      usage: meter.price(ending.usage),
+      finishedAt: new Date(now()),
+      messages: accumulator.messages(),
+      snapshot: createThreadSnapshot(tracker.current(), turn.pending),
+      toolCalls: turn.toolCalls,
+      interrupts: turn.interrupts,
+      events,
+    });
+  }
   const events$ = defer(() => {
     if (subscribed) throw new Error(`Run ${runId} is already being consumed`);
     subscribed = true;

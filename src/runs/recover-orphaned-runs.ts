@@ -56,7 +56,6 @@ async function endOrphan(deps: ReaperDeps, threadId: string, runId: string): Pro
   const logged = [
     { seq: (await store.events.lastSeq(threadId)) + 1, runId, type: event.type, json: JSON.stringify(event) },
   ];
-  await store.events.append(threadId, logged);
   const thread = await store.threads.get(threadId);
   await store.threads.finishRun({
     threadId,
@@ -73,6 +72,8 @@ async function endOrphan(deps: ReaperDeps, threadId: string, runId: string): Pro
     interrupts: [],
     tenantId: thread?.tenantId ?? 'default',
     agentId: thread?.agentId ?? '',
+    // Logged with the end, in one transaction: a crash in between cannot leave one without the other.
+    events: logged,
   });
   deps.bus.publish(threadId, logged);
   deps.logger.warn({ threadId, runId }, 'ended a run whose worker died');

@@ -19,8 +19,9 @@ import { splitPostgresUrl } from './postgres-url.js';
  * postgres-run-reads.ts, postgres-run-writes.ts) share one pg pool; the log's appends have a pool
  * of their own, one connection per statement in flight, so they never queue behind a run's begin
  * or end (with Prisma's transactions of several round trips each, 100 runs starting together held
- * every event of the runs already streaming for up to a second). `?schema=` in the URL selects
- * the schema.
+ * every event of the runs already streaming for up to a second). A run's last batch is the
+ * exception: it goes in with the run's end (`FinishRunInput.events`), on the shared pool.
+ * `?schema=` in the URL selects the schema.
  */
 export async function openPostgresStore(url: string): Promise<BridgeStore> {
   const { connectionString, schema } = splitPostgresUrl(url);

@@ -14,7 +14,8 @@ const ROWS_PER_READ = 16;
  * writers of one thread cannot both succeed (the primary key or the check refuses one), and a
  * refused append fails alone while the other threads' rows of the statement go in. Appends go
  * through `appendPool` (open-postgres-store.ts gives them connections of their own), reads
- * through `pool`.
+ * through `pool`. A run's last batch is written with the run's end instead, with the same check
+ * (postgres-run-writes.ts).
  */
 export function createPostgresEventLog(pool: Pool, schema: string, appendPool: Pool = pool): EventLog {
   const table = `"${schema.replaceAll('"', '""')}"."Event"`;

@@ -37,6 +37,7 @@ const KNOWN_MESSAGES = `SELECT DISTINCT ON (e."value"->>'id') e."value"->>'id' A
   FROM "MessageBatch" b, json_array_elements(b."data"::json) WITH ORDINALITY AS e("value", "pos")
   WHERE b."threadId" = $1 AND e."value"->>'id' = ANY($2::text[])
   ORDER BY e."value"->>'id', b."seq" DESC, e."pos" DESC`;
+const LAST_SEQ = 'SELECT "lastSeq" FROM "Event" WHERE "threadId" = $1 ORDER BY "seq" DESC LIMIT 1';
 const LAST_MESSAGE_BATCH = 'SELECT MAX("seq") AS "lastBatch" FROM "MessageBatch" WHERE "threadId" = $1';
 /** A thread's row by id (read back after a begin that created it; postgres-run-reads.ts). */
 export const THREAD = `SELECT ${THREAD_COLUMNS} FROM "Thread" t WHERE t."id" = $1`;
@@ -90,7 +91,7 @@ export function createPostgresRunWrites(pool: Pool): Pick<ThreadStore, 'beginRun
         throw error;
       }),
 
-    finishRun: (input) => {
+    finishRun: async (input) => {
       const events = input.events && input.events.length > 0 ? input.events : null;
       return transaction(
         pool,
@@ -106,10 +107,12 @@ export function createPostgresRunWrites(pool: Pool): Pick<ThreadStore, 'beginRun
           const lastBatch = (reads!.rows[0] as { lastBatch: number | null }).lastBatch ?? 0;
           await commit(client, toQueries(planFinishRun(input, lastBatch)));
         },
-      ).catch((error: unknown) => {
-        // Another writer committed the same `seq` first (its check saw the log before ours).
+      ).catch(async (error: unknown) => {
+        // Another writer committed the same `seq` while ours ran (both checks passed): refused
+        // as the event log refuses it, with the thread's last seq as it is now.
         if (events && isUniqueViolation(error, 'Event_pkey')) {
-          throw new EventSequenceError(input.threadId, events[0]!.seq + 1, events[0]!.seq);
+          const { rows } = await pool.query<{ lastSeq: number }>(LAST_SEQ, [input.threadId]);
+          throw new EventSequenceError(input.threadId, (rows[0]?.lastSeq ?? 0) + 1, events[0]!.seq);
         }
         throw error;
       });

@@ -136,15 +136,28 @@ const text = (i: number) =>
   ({ type: EventType.TEXT_MESSAGE_CONTENT, messageId: 'm', delta: `${i}` }) as BaseEvent;
 const finished = { type: EventType.RUN_FINISHED, threadId: 't', runId: 'r' } as BaseEvent;
 
-/** Runs `source` through `persistEvents` with `end`: what came out, in order, and the log. */
+/**
+ * Runs `source` through `persistEvents` with `end`, the log's appends each taking `appendMs`:
+ * everything in the order it happened (emitted events, ends, completion) and the log.
+ */
 async function persistWithEnd(
   source: Observable<BaseEvent>,
   end: (events: readonly LoggedEvent[]) => Promise<void>,
+  appendMs = 0,
 ): Promise<{ out: string[]; log: ReturnType<typeof logWith> }> {
   const log = logWith();
+  const append = log.append;
+  log.append = async (threadId, events) => {
+    await new Promise((resolve) => setTimeout(resolve, appendMs));
+    await append(threadId, events);
+  };
   const out: string[] = [];
+  const ending = async (events: readonly LoggedEvent[]) => {
+    out.push(`end: ${events.map((e) => `${e.seq} ${e.type}`).join(', ')}`);
+    await end(events);
+  };
   await new Promise<void>((resolve) =>
-    source.pipe(persistEvents({ log, threadId: 't', runId: 'r', lastSeq: 0, end })).subscribe({
+    source.pipe(persistEvents({ log, threadId: 't', runId: 'r', lastSeq: 0, end: ending })).subscribe({
       next: (e) => out.push(`${e.seq} ${e.type}`),
       complete: () => resolve(out.push('complete') as unknown as void),
       error: (error: Error) => {
@@ -157,35 +170,39 @@ async function persistWithEnd(
 }
 
 describe("persistEvents: the run's last batch and its end", () => {
-  it('logs a terminal event that comes after the others were taken with the end, once, and emits it after', async () => {
-    const ends: string[][] = [];
+  it('logs a terminal event that comes while the batch before it is written with the end, once, and emits it after', async () => {
     const { out, log } = await persistWithEnd(
       new Observable<BaseEvent>((subscriber) => {
         subscriber.next(text(0));
         subscriber.next(text(1));
-        // The terminal event comes while the first batch is being written; completion comes later.
-        setTimeout(() => subscriber.next(finished), 0);
-        setTimeout(() => subscriber.complete(), 20);
+        // The first batch is being written (20 ms) when the terminal event comes; completion later.
+        setTimeout(() => subscriber.next(finished), 5);
+        setTimeout(() => subscriber.complete(), 40);
       }),
-      async (events) => void ends.push(events.map((e) => `${e.seq} ${e.type}`)),
+      async () => undefined,
+      20,
     );
     expect(log.committed).toEqual([[1, 2]]);
-    expect(ends).toEqual([['3 RUN_FINISHED']]);
-    expect(out).toEqual(['1 TEXT_MESSAGE_CONTENT', '2 TEXT_MESSAGE_CONTENT', '3 RUN_FINISHED', 'complete']);
+    expect(out).toEqual([
+      '1 TEXT_MESSAGE_CONTENT',
+      '2 TEXT_MESSAGE_CONTENT',
+      'end: 3 RUN_FINISHED',
+      '3 RUN_FINISHED',
+      'complete',
+    ]);
   });
 
-  it('stores the end with no events when the source ends without a terminal event, its events logged', async () => {
-    const ends: number[] = [];
+  it('stores the end with no events when the source ends, without a terminal event, while its last batch is written', async () => {
     const { out, log } = await persistWithEnd(
       new Observable<BaseEvent>((subscriber) => {
         subscriber.next(text(0));
-        setTimeout(() => subscriber.complete(), 10);
+        setTimeout(() => subscriber.complete(), 5);
       }),
-      async (events) => void ends.push(events.length),
+      async () => undefined,
+      20,
     );
     expect(log.committed).toEqual([[1]]);
-    expect(ends).toEqual([0]);
-    expect(out).toEqual(['1 TEXT_MESSAGE_CONTENT', 'complete']);
+    expect(out).toEqual(['1 TEXT_MESSAGE_CONTENT', 'end: ', 'complete']);
   });
 
   it('fails the run when the end is refused, and emits nothing of its batch', async () => {
@@ -199,7 +216,7 @@ describe("persistEvents: the run's last batch and its end", () => {
         throw new Error('end refused');
       },
     );
-    expect(out).toEqual(['error: end refused']);
+    expect(out).toEqual(['end: 1 TEXT_MESSAGE_CONTENT, 2 RUN_FINISHED', 'error: end refused']);
   });
 });
 
