@@ -19,21 +19,33 @@ export async function measureLatency(
   const out: Record<number, LatencySamples> = {};
   for (const concurrency of levels) {
     log(`  figure 2b: ${concurrency} runs of ${events} events, one every ${intervalMs} ms, ${reps} times`);
-    const batches: number[][] = [];
-    let failed = 0;
-    for (let rep = 0; rep < reps; rep++) {
-      const batch = await stampedBatch(client, url, probe, {
-        events,
-        intervalMs,
-        concurrency,
-        timeoutMs: plan.timeoutMs,
-      });
-      batches.push(batch.values);
-      failed += batch.failed;
-    }
-    out[concurrency] = latencySamples(batches, failed);
+    out[concurrency] = await stampedBatches(
+      client,
+      url,
+      probe,
+      { events, intervalMs, concurrency, timeoutMs: plan.timeoutMs },
+      reps,
+    );
   }
   return out;
+}
+
+/** `reps` stamped batches of `run`, summarised by `latencySamples` (figures 2b and 3). */
+export async function stampedBatches(
+  client: LoadClient,
+  url: string,
+  probe: LatencyProbe,
+  run: Parameters<typeof stampedBatch>[3],
+  reps: number,
+): Promise<LatencySamples> {
+  const batches: number[][] = [];
+  let failed = 0;
+  for (let rep = 0; rep < reps; rep++) {
+    const batch = await stampedBatch(client, url, probe, run);
+    batches.push(batch.values);
+    failed += batch.failed;
+  }
+  return latencySamples(batches, failed);
 }
 
 /** A level's batches of samples summarised: the medians of the batches' own median and p99. */

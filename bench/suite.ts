@@ -12,7 +12,7 @@ import {
 import { fanoutTransports, measureFanout } from './fanout-figure.js';
 import { measureHistory } from './history-figure.js';
 import type { LatencyProbe } from './latency.js';
-import { latencySamples, measureLatency, stampedBatch } from './latency-figure.js';
+import { measureLatency, stampedBatches } from './latency-figure.js';
 import type { LoadClient } from './load-driver.js';
 import { measureMemoryApart } from './memory-apart.js';
 import { measurePersistence } from './persistence-figure.js';
@@ -79,14 +79,8 @@ async function addLatency(
 ): Promise<void> {
   if (samples.skipped || samples.eventsPerSec.length === 0) return;
   const { events } = plan.concurrency;
-  const batches: number[][] = [];
-  let failed = 0;
-  for (let rep = 0; rep < plan.latency.reps; rep++) {
-    const batch = await stampedBatch(client, url, probe, { events, concurrency, timeoutMs: plan.timeoutMs });
-    batches.push(batch.values);
-    failed += batch.failed;
-  }
-  samples.latency = latencySamples(batches, failed);
+  const run = { events, concurrency, timeoutMs: plan.timeoutMs };
+  samples.latency = await stampedBatches(client, url, probe, run, plan.latency.reps);
 }
 
 /**

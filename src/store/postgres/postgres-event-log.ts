@@ -7,29 +7,27 @@ import { createPostgresAppendQueue, type QueuedAppend } from './postgres-append-
 /** Batch rows fetched per round trip while reading. */
 const ROWS_PER_READ = 16;
 
+/** The thread's last seq (`$1`: its id) in the log's `table`. */
+export function lastSeqSql(table: string): string {
+  return `SELECT "lastSeq" FROM ${table} WHERE "threadId" = $1 ORDER BY "seq" DESC LIMIT 1`;
+}
+
+/** A thread whose append `appendGroupSql` refused, with its last seq as the statement saw it. */
+export interface RefusedAppend {
+  threadId: string;
+  lastSeq: number;
+}
+
 /**
- * The event log on PostgreSQL through the pg driver: one row per committed batch
- * (event-batches.ts). Appends of every thread queued together are written by one statement
- * (postgres-append-queue.ts) that also checks each thread's rows continue its sequence: two
- * writers of one thread cannot both succeed (the primary key or the check refuses one), and a
- * refused append fails alone while the other threads' rows of the statement go in. Appends go
- * through `appendPool` (open-postgres-store.ts gives them connections of their own), reads
- * through `pool`. A run's last batch is written with the run's end instead, with the same check
- * (postgres-run-writes.ts).
+ * One statement appending a group of appends (one per thread) to the log's `table`, each only
+ * where it continues its thread's sequence (bound by `appendGroupValues`); it answers the threads
+ * it refused (`RefusedAppend`). Every subquery of a statement sees the log as it was when the
+ * statement began (its own rows are not visible to it), so each thread's rows are checked against
+ * its last seq before it; the others' rows are in. The event log's appends and a run's end
+ * (postgres-run-writes.ts) both write through it.
  */
-export function createPostgresEventLog(pool: Pool, schema: string, appendPool: Pool = pool): EventLog {
-  const table = `"${schema.replaceAll('"', '""')}"."Event"`;
-  const lastSeq = async (threadId: string): Promise<number> => {
-    const { rows } = await pool.query<{ lastSeq: number }>(
-      `SELECT "lastSeq" FROM ${table} WHERE "threadId" = $1 ORDER BY "seq" DESC LIMIT 1`,
-      [threadId],
-    );
-    return rows[0]?.lastSeq ?? 0;
-  };
-  // Every subquery of a statement sees the log as it was when the statement began (its own rows
-  // are not visible to it), so each thread's rows are checked against its last seq before it.
-  // The threads refused come back with that last seq; the others' rows are in.
-  const insertGroup = `
+export function appendGroupSql(table: string): string {
+  return `
     WITH "appended" AS (
       SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::text[], $5::text[], $6::text[], $7::int[])
         AS a("threadId", "seq", "lastSeq", "runId", "type", "data", "after")
@@ -45,21 +43,45 @@ export function createPostgresEventLog(pool: Pool, schema: string, appendPool: P
     )
     SELECT l."threadId", l."lastSeq" FROM "last" l
     WHERE NOT EXISTS (SELECT 1 FROM "written" w WHERE w."threadId" = l."threadId")`;
+}
+
+/** The values `appendGroupSql` binds for `group`. */
+export function appendGroupValues(group: readonly QueuedAppend[]): (string[] | number[])[] {
+  const rows = group.flatMap(({ threadId, rows }) =>
+    rows.map((row) => ({ threadId, after: rows[0]!.seq - 1, ...row })),
+  );
+  return [
+    rows.map((r) => r.threadId),
+    rows.map((r) => r.seq),
+    rows.map((r) => r.lastSeq),
+    rows.map((r) => r.runId),
+    rows.map((r) => r.types),
+    rows.map((r) => r.data),
+    rows.map((r) => r.after),
+  ];
+}
+
+/**
+ * The event log on PostgreSQL through the pg driver: one row per committed batch
+ * (event-batches.ts). Appends of every thread queued together are written by one statement
+ * (postgres-append-queue.ts) that also checks each thread's rows continue its sequence: two
+ * writers of one thread cannot both succeed (the primary key or the check refuses one), and a
+ * refused append fails alone while the other threads' rows of the statement go in. Appends go
+ * through `appendPool` (open-postgres-store.ts gives them connections of their own), reads
+ * through `pool`. A run's last batch is written with the run's end instead, with the same check
+ * (postgres-run-writes.ts).
+ */
+export function createPostgresEventLog(pool: Pool, schema: string, appendPool: Pool = pool): EventLog {
+  const table = `"${schema.replaceAll('"', '""')}"."Event"`;
+  const lastSeq = async (threadId: string): Promise<number> => {
+    const { rows } = await pool.query<{ lastSeq: number }>(lastSeqSql(table), [threadId]);
+    return rows[0]?.lastSeq ?? 0;
+  };
+  const insertGroup = appendGroupSql(table);
 
   /** Writes the appends (one per thread) in one statement; rejects when the statement failed. */
   const insert = async (group: readonly QueuedAppend[]): Promise<(Error | undefined)[]> => {
-    const rows = group.flatMap(({ threadId, rows }) =>
-      rows.map((row) => ({ threadId, after: rows[0]!.seq - 1, ...row })),
-    );
-    const refused = await appendPool.query<{ threadId: string; lastSeq: number }>(insertGroup, [
-      rows.map((r) => r.threadId),
-      rows.map((r) => r.seq),
-      rows.map((r) => r.lastSeq),
-      rows.map((r) => r.runId),
-      rows.map((r) => r.types),
-      rows.map((r) => r.data),
-      rows.map((r) => r.after),
-    ]);
+    const refused = await appendPool.query<RefusedAppend>(insertGroup, appendGroupValues(group));
     const lastSeqs = new Map(refused.rows.map((r) => [r.threadId, r.lastSeq]));
     return group.map(({ threadId, rows }) => {
       const last = lastSeqs.get(threadId);

@@ -6,6 +6,7 @@ import { toThreadRecord, type ThreadRow } from '../prisma/records.js';
 import { planBeginRun, planFinishRun, type RunWrite, type SqlValue } from '../sql/run-write-plan.js';
 import type { ThreadStore } from '../thread-store.js';
 import { isUniqueViolation } from './pg-errors.js';
+import { appendGroupSql, appendGroupValues, lastSeqSql, type RefusedAppend } from './postgres-event-log.js';
 
 /** One statement of a pipeline: its text and bound values. */
 interface Query {
@@ -37,7 +38,7 @@ const KNOWN_MESSAGES = `SELECT DISTINCT ON (e."value"->>'id') e."value"->>'id' A
   FROM "MessageBatch" b, json_array_elements(b."data"::json) WITH ORDINALITY AS e("value", "pos")
   WHERE b."threadId" = $1 AND e."value"->>'id' = ANY($2::text[])
   ORDER BY e."value"->>'id', b."seq" DESC, e."pos" DESC`;
-const LAST_SEQ = 'SELECT "lastSeq" FROM "Event" WHERE "threadId" = $1 ORDER BY "seq" DESC LIMIT 1';
+const LAST_SEQ = lastSeqSql('"Event"');
 const LAST_MESSAGE_BATCH = 'SELECT MAX("seq") AS "lastBatch" FROM "MessageBatch" WHERE "threadId" = $1';
 /** A thread's row by id (read back after a begin that created it; postgres-run-reads.ts). */
 export const THREAD = `SELECT ${THREAD_COLUMNS} FROM "Thread" t WHERE t."id" = $1`;
@@ -100,10 +101,8 @@ export function createPostgresRunWrites(pool: Pool): Pick<ThreadStore, 'beginRun
           ...(events ? [appendQuery(input.threadId, events)] : []),
         ],
         async (client, [reads, appended]) => {
-          if (events) {
-            const { lastSeq, written } = appended!.rows[0] as { lastSeq: number; written: number };
-            if (written === 0) throw new EventSequenceError(input.threadId, lastSeq + 1, events[0]!.seq);
-          }
+          const refused = appended?.rows[0] as RefusedAppend | undefined;
+          if (refused) throw new EventSequenceError(input.threadId, refused.lastSeq + 1, events![0]!.seq);
           const lastBatch = (reads!.rows[0] as { lastBatch: number | null }).lastBatch ?? 0;
           await commit(client, toQueries(planFinishRun(input, lastBatch)));
         },
@@ -120,38 +119,12 @@ export function createPostgresRunWrites(pool: Pool): Pick<ThreadStore, 'beginRun
   };
 }
 
-/**
- * A run's last events as batch rows, written only when they continue the thread's sequence (the
- * check of postgres-event-log.ts, for one thread): answers the thread's last seq before them and
- * how many rows went in (none: refused, and the run's end with them).
- */
-const APPEND_EVENTS = `WITH "last" AS (
-    SELECT COALESCE((SELECT e."lastSeq" FROM "Event" e WHERE e."threadId" = $1 ORDER BY e."seq" DESC LIMIT 1), 0)
-      AS "lastSeq"
-  ), "written" AS (
-    INSERT INTO "Event" ("threadId", "seq", "lastSeq", "runId", "type", "data")
-    SELECT $1, a."seq", a."lastSeq", a."runId", a."type", a."data"
-    FROM unnest($2::int[], $3::int[], $4::text[], $5::text[], $6::text[]) AS a("seq", "lastSeq", "runId", "type", "data"),
-      "last" l
-    WHERE l."lastSeq" = $7
-    RETURNING 1
-  )
-  SELECT l."lastSeq", (SELECT COUNT(*) FROM "written")::int AS "written" FROM "last" l`;
+/** The log's own append statement (postgres-event-log.ts), for a run's last events alone. */
+const APPEND_EVENTS = appendGroupSql('"Event"');
 
 function appendQuery(threadId: string, events: readonly LoggedEvent[]): Query {
   const rows = toBatchRows(threadId, events[0]!.seq, events);
-  return {
-    text: APPEND_EVENTS,
-    values: [
-      threadId,
-      rows.map((r) => r.seq),
-      rows.map((r) => r.lastSeq),
-      rows.map((r) => r.runId),
-      rows.map((r) => r.types),
-      rows.map((r) => r.data),
-      events[0]!.seq - 1,
-    ],
-  };
+  return { text: APPEND_EVENTS, values: appendGroupValues([{ threadId, rows }]) };
 }
 
 /**

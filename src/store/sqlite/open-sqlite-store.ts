@@ -62,7 +62,7 @@ export async function openSqliteStore(url: string, options: StoreOptions = {}): 
   );
   return {
     threads: createPrismaThreadStore(prisma, {
-      ...createSqliteRunWrites(connection, writes, prepareEventAppend(connection)),
+      ...createSqliteRunWrites(connection, writes, prepareEventAppend(connection).append),
       get,
       messages,
     }),

@@ -23,7 +23,11 @@ export const EVENT_LOG_READS = {
  * append spanning two runs gets a savepoint: a failing append never leaves half of it. The event
  * log and a run's end (`FinishRunInput.events`, sqlite-run-writes.ts) both append through it.
  */
-export function prepareEventAppend(db: Database): (threadId: string, events: readonly LoggedEvent[]) => void {
+export function prepareEventAppend(db: Database): {
+  append(threadId: string, events: readonly LoggedEvent[]): void;
+  /** The thread's last seq, 0 when it has none (the check's own read). */
+  lastSeq(threadId: string): number;
+} {
   const insert = db.prepare(
     'INSERT INTO "Event" ("threadId", "seq", "lastSeq", "runId", "type", "data") VALUES (?, ?, ?, ?, ?, ?)',
   );
@@ -35,8 +39,9 @@ export function prepareEventAppend(db: Database): (threadId: string, events: rea
   const insertRows = db.transaction((threadId: string, rows: readonly EventBatchRow[]) => {
     for (const row of rows) insert.run(threadId, row.seq, row.lastSeq, row.runId, row.types, row.data);
   });
-  return (threadId, events) => {
-    const expected = (lastSeq.get(threadId)?.lastSeq ?? 0) + 1;
+  const last = (threadId: string): number => lastSeq.get(threadId)?.lastSeq ?? 0;
+  const append = (threadId: string, events: readonly LoggedEvent[]): void => {
+    const expected = last(threadId) + 1;
     if (events[0]!.seq !== expected) throw new EventSequenceError(threadId, expected, events[0]!.seq);
     const rows = toBatchRows(threadId, expected, events);
     if (rows.length === 1) {
@@ -44,6 +49,7 @@ export function prepareEventAppend(db: Database): (threadId: string, events: rea
       insert.run(threadId, row.seq, row.lastSeq, row.runId, row.types, row.data);
     } else insertRows(threadId, rows);
   };
+  return { append, lastSeq: last };
 }
 
 /**
@@ -60,9 +66,7 @@ export function createSqliteEventLog(
   writes: SqliteWriteQueue,
   lock: Pick<Mutex, 'isLocked'>,
 ): EventLog {
-  const appendBatch = prepareEventAppend(db);
-  const lastSeq = db.prepare<[string], { lastSeq: number }>(EVENT_LOG_READS.lastSeq);
-  lastSeq.safeIntegers(false);
+  const { append: appendBatch, lastSeq } = prepareEventAppend(db);
   const rowsAfter = db.prepare<{ threadId: string; next: number }, EventBatchRow>(EVENT_LOG_READS.rowsAfter);
   rowsAfter.safeIntegers(false);
 
@@ -78,7 +82,7 @@ export function createSqliteEventLog(
       appendAlone(threadId, events);
       return true;
     },
-    lastSeq: async (threadId) => lastSeq.get(threadId)?.lastSeq ?? 0,
+    lastSeq: async (threadId) => lastSeq(threadId),
     append: async (threadId, events) => {
       if (events.length > 0) await writes.enqueue('event', () => appendBatch(threadId, events));
     },

@@ -1,19 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventsOf, openSse } from '../../fixtures/sse-client.js';
+import { runInput } from '../../fixtures/run-input.js';
 import { startTestBridge, type TestBridge } from '../../fixtures/test-bridge.js';
 
 let bridge: TestBridge | undefined;
 afterEach(async () => {
   await bridge?.close();
   bridge = undefined;
-});
-
-const input = (threadId: string) => ({
-  threadId,
-  runId: `run-${threadId}`,
-  messages: [{ id: `u-${threadId}`, role: 'user', content: 'hello' }],
-  tools: [],
-  context: [],
 });
 
 describe('a run whose end cannot be stored', () => {
@@ -25,7 +18,8 @@ describe('a run whose end cannot be stored', () => {
       refused++;
       throw new Error('the database refused the run end');
     };
-    const frames = await openSse(`${bridge.url}/agent/demo/run`, input('t-end-fails')).ended;
+    const frames = await openSse(`${bridge.url}/agent/demo/run`, runInput('t-end-fails', 'run-t-end-fails'))
+      .ended;
     expect(refused).toBe(1);
     // The client never saw RUN_FINISHED: it was not stored with the run's end.
     expect(eventsOf(frames).map((e) => e.type)).not.toContain('RUN_FINISHED');
