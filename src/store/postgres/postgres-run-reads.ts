@@ -6,11 +6,12 @@ import type { ThreadStore } from '../thread-store.js';
 import { THREAD } from './postgres-run-writes.js';
 
 const MESSAGES = 'SELECT "data" FROM "MessageBatch" WHERE "threadId" = $1 ORDER BY "seq"';
-const REVISION = 'SELECT COUNT(*)::int AS "n" FROM "AgentVersion"';
+/** As on SQLite (sqlite-reads.ts): the sum of the agents' current versions, a row per agent. */
+const REVISION = 'SELECT COALESCE(SUM("currentVersion"), 0)::int AS "n" FROM "AgentDefinition"';
 
 /**
  * The reads every run makes before it starts (its thread, its history when the input has none,
- * the agents' revision: twice, once by the route and once by the run service), through the pg
+ * the agents' revision), through the pg
  * driver: one round trip each, where a Prisma query also spends its own fraction of a
  * millisecond building it (docs/benchmarks-history.md, step 27). SQLite's are in sqlite-reads.ts.
  */

@@ -19,6 +19,13 @@ export function prepareThreadRead(db: Database): (threadId: string) => ThreadRec
 }
 
 /**
+ * The agents' revision (`AgentDefinitionStore.revision`): the number of versions ever written, read
+ * as the sum of every agent's current version (versions are numbered from 1 and never deleted), so
+ * a run's start reads a row per agent, not a row per version ever written (a test checks its plan).
+ */
+export const AGENT_REVISION = 'SELECT COALESCE(SUM("currentVersion"), 0) AS "n" FROM "AgentDefinition"';
+
+/**
  * The reads every run makes before it starts (its thread, its history, the agents' revision),
  * through the driver: on SQLite each is a prepared statement of a few microseconds, where a Prisma
  * query costs about a millisecond of query compilation (docs/benchmarks.md, time to RUN_STARTED).
@@ -30,7 +37,7 @@ export function createSqliteRunReads(
   const messages = db.prepare<[string], { data: string }>(
     'SELECT "data" FROM "MessageBatch" WHERE "threadId" = ? ORDER BY "seq"',
   );
-  const revision = db.prepare<[], { n: number }>('SELECT COUNT(*) AS "n" FROM "AgentVersion"');
+  const revision = db.prepare<[], { n: number }>(AGENT_REVISION);
   // Prisma's adapter turns safe integers on for the connection: these counts fit a number.
   revision.safeIntegers(false);
   return {

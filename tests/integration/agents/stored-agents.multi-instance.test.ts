@@ -85,6 +85,30 @@ describe('stored agent definitions across instances (PostgreSQL + Redis)', () =>
     expect((await adminCall(b.url, 'GET', '/assistant')).body).toMatchObject({ version: 1 });
   });
 
+  it('runs on B an agent created through A, and refuses it once A deletes it', async () => {
+    await adminCall(a.url, 'POST', '', { id: 'ranger', extends: 'assistant', name: 'Ranger' });
+    // B has not seen it yet: the run route refreshes B's registry before its 404.
+    llm.push({ text: ['out'] });
+    expect((await runOnce(b.url, 'ranger', 'mi-ranger-1'))[0]).toMatchObject({ status: 'success' });
+    await adminCall(a.url, 'DELETE', '/ranger');
+    // B still knows it: the run service's own refresh finds it gone.
+    const refused = await fetch(`${b.url}/agent/ranger/run`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        threadId: 'mi-ranger-2',
+        runId: 'r1',
+        messages: [{ id: 'u1', role: 'user', content: 'hi' }],
+        tools: [],
+        context: [],
+        state: {},
+        forwardedProps: {},
+      }),
+    });
+    expect(refused.status).toBe(404);
+    expect(await refused.json()).toMatchObject({ error: { code: 'AGENT_NOT_FOUND' } });
+  });
+
   it('shows on B an agent created through A, and forgets it when A deletes it', async () => {
     await adminCall(a.url, 'POST', '', { id: 'scout', extends: 'assistant', name: 'Scout' });
     expect((await getJson(`${b.url}/info`)).agents.scout).toMatchObject({ name: 'Scout' });

@@ -90,6 +90,13 @@ export function describeAgentDefinitionStoreContract(name: string, make: () => P
       await store.append(change('a4', null, { model: 'm' }));
       expect(await store.revision()).toBe(before + 1);
       expect(await store.revision()).toBe(before + 1);
+      // A version of an agent already stored, and a deletion, move it too.
+      await store.append(change('a4', 1, { model: 'n' }));
+      expect(await store.revision()).toBe(before + 2);
+      await store.append(change('a4', 2, null));
+      expect(await store.revision()).toBe(before + 3);
+      await store.append(change('a4', 3, { model: 'o' }));
+      expect(await store.revision()).toBe(before + 4);
       const listed = await store.list();
       expect(listed.map((a) => a.id)).toEqual([...listed.map((a) => a.id)].sort());
       expect(listed.find((a) => a.id === 'a2')).toMatchObject({ deleted: false, currentVersion: 3 });
