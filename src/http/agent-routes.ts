@@ -26,7 +26,7 @@ export interface AgentRoutesDeps {
 export function agentRoutes(deps: AgentRoutesDeps): Router {
   const router = Router();
 
-  // Agents can change at any time (docs/agents.md): every lookup reads a refreshed registry.
+  // Agents can change at any time (docs/agents.md): every lookup first refreshes the registry.
   router.get('/info', async (_req, res) => {
     await deps.agents.refresh();
     const agents = Object.fromEntries(
@@ -52,14 +52,9 @@ export function agentRoutes(deps: AgentRoutesDeps): Router {
 
   router.post('/agent/:agentId/run', async (req, res) => {
     const { agentId } = req.params;
-    // `runs.start` refreshes the registry before it reads the agent (a run starts with its current
-    // definition): here only an agent this instance does not know yet needs a refresh, for its 404
-    // to come before the input's 400. One read of the agents' revision per run, not two.
-    if (!deps.agents.get(agentId)) {
-      await deps.agents.refresh();
-      if (!deps.agents.get(agentId))
-        throw new NotFoundError('AGENT_NOT_FOUND', `No agent with id "${agentId}"`);
-    }
+    await deps.agents.refresh();
+    if (!deps.agents.get(agentId))
+      throw new NotFoundError('AGENT_NOT_FOUND', `No agent with id "${agentId}"`);
     const input = validate(RunAgentInputSchema, req.body, 'RunAgentInput');
     const handle = await deps.runs.start({ agentId, input, tenantId: tenantOf(res) });
     // Ties the request id to the run: run logs carry threadId and runId.

@@ -87,11 +87,11 @@ describe('stored agent definitions across instances (PostgreSQL + Redis)', () =>
 
   it('runs on B an agent created through A, and refuses it once A deletes it', async () => {
     await adminCall(a.url, 'POST', '', { id: 'ranger', extends: 'assistant', name: 'Ranger' });
-    // B has not seen it yet: the run route refreshes B's registry before its 404.
+    // B has not seen it yet: its registry is refreshed before the agent is looked up.
     llm.push({ text: ['out'] });
     expect((await runOnce(b.url, 'ranger', 'mi-ranger-1'))[0]).toMatchObject({ status: 'success' });
     await adminCall(a.url, 'DELETE', '/ranger');
-    // B still knows it: the run service's own refresh finds it gone.
+    // B knew it: the refresh before the next run finds it gone.
     const refused = await fetch(`${b.url}/agent/ranger/run`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

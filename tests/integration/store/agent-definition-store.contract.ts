@@ -97,6 +97,9 @@ export function describeAgentDefinitionStoreContract(name: string, make: () => P
       expect(await store.revision()).toBe(before + 3);
       await store.append(change('a4', 3, { model: 'o' }));
       expect(await store.revision()).toBe(before + 4);
+      // The number of versions ever written, of every agent.
+      const versions = await Promise.all((await store.list()).map((a) => store.versions(a.id)));
+      expect(await store.revision()).toBe(versions.reduce((sum, v) => sum + v.length, 0));
       const listed = await store.list();
       expect(listed.map((a) => a.id)).toEqual([...listed.map((a) => a.id)].sort());
       expect(listed.find((a) => a.id === 'a2')).toMatchObject({ deleted: false, currentVersion: 3 });
