@@ -11,7 +11,7 @@ const REVISION = 'SELECT COALESCE(SUM("currentVersion"), 0)::int AS "n" FROM "Ag
 
 /**
  * The reads every run makes before it starts (its thread, its history when the input has none,
- * the agents' revision), through the pg
+ * the agents' revision: twice, once by the route and once by the run service), through the pg
  * driver: one round trip each, where a Prisma query also spends its own fraction of a
  * millisecond building it (docs/benchmarks-history.md, step 27). SQLite's are in sqlite-reads.ts.
  */

@@ -20,7 +20,7 @@ interface VersionRow {
 
 /**
  * The AgentDefinitionStore on Prisma: one row per agent, one immutable row per version. `revision`,
- * read by every run's start, comes from the driver (sqlite-reads.ts, postgres-run-reads.ts).
+ * read twice by every run's start, comes from the driver (sqlite-reads.ts, postgres-run-reads.ts).
  */
 export function createPrismaAgentDefinitionStore(
   prisma: BridgePrismaClient,
