@@ -60,13 +60,15 @@ export async function openSqliteStore(url: string, options: StoreOptions = {}): 
     (message) => options.onWarning?.(`WAL checkpoint: ${message}`),
     { lock },
   );
+  // One set of the log's statements: the log's appends and a run's end (its last events) share it.
+  const appender = prepareEventAppend(connection);
   return {
     threads: createPrismaThreadStore(prisma, {
-      ...createSqliteRunWrites(connection, writes, prepareEventAppend(connection).append),
+      ...createSqliteRunWrites(connection, writes, appender.append),
       get,
       messages,
     }),
-    events: createSqliteEventLog(connection, writes, lock),
+    events: createSqliteEventLog(connection, writes, lock, appender),
     interrupts: createPrismaInterruptStore(prisma),
     agents: createPrismaAgentDefinitionStore(prisma, revision),
     usage: createPrismaUsageStore(prisma, 'sqlite'),

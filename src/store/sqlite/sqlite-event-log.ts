@@ -59,14 +59,15 @@ export function prepareEventAppend(db: Database): {
  * commit with the runs that begin or end in it (a refused append fails alone). A hundred paced
  * runs then cost one commit per turn instead of a hundred, which is what kept the loop busy for
  * tens of milliseconds at a time (docs/benchmarks-history.md). A run's last batch is appended with
- * its end instead (`FinishRunInput.events`).
+ * its end instead (`FinishRunInput.events`), through the same `appender`.
  */
 export function createSqliteEventLog(
   db: Database,
   writes: SqliteWriteQueue,
   lock: Pick<Mutex, 'isLocked'>,
+  appender: ReturnType<typeof prepareEventAppend> = prepareEventAppend(db),
 ): EventLog {
-  const { append: appendBatch, lastSeq } = prepareEventAppend(db);
+  const { append: appendBatch, lastSeq } = appender;
   const rowsAfter = db.prepare<{ threadId: string; next: number }, EventBatchRow>(EVENT_LOG_READS.rowsAfter);
   rowsAfter.safeIntegers(false);
 
