@@ -15,6 +15,7 @@ import { createSqliteRunReads } from './sqlite-reads.js';
 import { createSqliteRunWrites } from './sqlite-run-writes.js';
 import { createSqliteWriteQueue } from './sqlite-write-queue.js';
 import { startWalCheckpointer } from './wal-checkpointer.js';
+import { createWriteGate } from './write-gate.js';
 
 /** The file path of a `file:` URL, resolved against the working directory. */
 export function sqliteFilePath(url: string): string {
@@ -53,12 +54,14 @@ export async function openSqliteStore(url: string, options: StoreOptions = {}): 
   const connection = db;
   const ping = connection.prepare('SELECT 1');
   const { get, messages, revision } = createSqliteRunReads(connection);
-  const writes = createSqliteWriteQueue(connection, lock);
+  // Shared by the store's own writes and the checkpointer's thread, which starts the WAL over.
+  const gate = createWriteGate();
+  const writes = createSqliteWriteQueue(connection, lock, gate);
   const checkpointer = startWalCheckpointer(
     connection,
     file,
     (message) => options.onWarning?.(`WAL checkpoint: ${message}`),
-    { lock },
+    { lock, gate },
   );
   // One set of the log's statements: the log's appends and a run's end (its last events) share it.
   const appender = prepareEventAppend(connection);
@@ -68,7 +71,7 @@ export async function openSqliteStore(url: string, options: StoreOptions = {}): 
       get,
       messages,
     }),
-    events: createSqliteEventLog(connection, writes, lock, appender),
+    events: createSqliteEventLog(connection, writes, lock, appender, gate),
     interrupts: createPrismaInterruptStore(prisma),
     agents: createPrismaAgentDefinitionStore(prisma, revision),
     usage: createPrismaUsageStore(prisma, 'sqlite'),

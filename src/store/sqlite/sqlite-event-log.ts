@@ -3,6 +3,7 @@ import type { Database } from 'better-sqlite3';
 import { EventSequenceError, fromBatchRow, toBatchRows, type EventBatchRow } from '../event-batches.js';
 import type { EventLog, LoggedEvent } from '../event-log.js';
 import type { SqliteWriteQueue } from './sqlite-write-queue.js';
+import { createWriteGate, type WriteGate } from './write-gate.js';
 
 /**
  * The log's reads. Batches never overlap: the last one by `seq` holds the thread's last event, and
@@ -66,6 +67,7 @@ export function createSqliteEventLog(
   writes: SqliteWriteQueue,
   lock: Pick<Mutex, 'isLocked'>,
   appender: ReturnType<typeof prepareEventAppend> = prepareEventAppend(db),
+  gate: WriteGate = createWriteGate(),
 ): EventLog {
   const { append: appendBatch, lastSeq } = appender;
   const rowsAfter = db.prepare<{ threadId: string; next: number }, EventBatchRow>(EVENT_LOG_READS.rowsAfter);
@@ -79,8 +81,13 @@ export function createSqliteEventLog(
   return {
     appendNow: (threadId, events) => {
       if (events.length === 0) return true;
-      if (lock.isLocked() || db.inTransaction) return false;
-      appendAlone(threadId, events);
+      // Not while the WAL checkpointer's thread writes either (write-gate.ts): then it is queued.
+      if (lock.isLocked() || db.inTransaction || !gate.tryEnter()) return false;
+      try {
+        appendAlone(threadId, events);
+      } finally {
+        gate.leave();
+      }
       return true;
     },
     lastSeq: async (threadId) => lastSeq(threadId),

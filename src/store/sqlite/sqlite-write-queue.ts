@@ -1,5 +1,6 @@
 import type { Mutex } from 'async-mutex';
 import type { Database } from 'better-sqlite3';
+import { createWriteGate, whenGateFree, type WriteGate } from './write-gate.js';
 
 /**
  * Group commit for every write on SQLite's one connection: event appends, run begins and run
@@ -40,9 +41,14 @@ class Failed {
 
 /**
  * `lock` is the store's write lock, also held by Prisma's interactive transactions on the same
- * connection: a group is never written inside someone else's open transaction.
+ * connection: a group is never written inside someone else's open transaction. `gate` is shared
+ * with the WAL checkpointer's thread (write-gate.ts): a group waits for it while that thread writes.
  */
-export function createSqliteWriteQueue(db: Database, lock: Mutex): SqliteWriteQueue {
+export function createSqliteWriteQueue(
+  db: Database,
+  lock: Mutex,
+  gate: WriteGate = createWriteGate(),
+): SqliteWriteQueue {
   let events: Queued[] = [];
   const runs: Queued[] = [];
 
@@ -88,10 +94,15 @@ export function createSqliteWriteQueue(db: Database, lock: Mutex): SqliteWriteQu
     try {
       // A free lock is not taken: the group is written synchronously, so nothing can start a
       // transaction meanwhile. Taking it cost the mutex's promise steps per commit, about a tenth
-      // of the main thread's time per paced event (docs/benchmarks-history.md, step 31).
-      results = lock.isLocked()
-        ? await lock.runExclusive(() => commitGroup(group, withRuns))
-        : commitGroup(group, withRuns);
+      // of the main thread's time per paced event (docs/benchmarks-history.md, step 31). Waiting
+      // for the gate, the group holds the lock, for the same reason.
+      if (!lock.isLocked() && gate.tryEnter()) {
+        try {
+          results = commitGroup(group, withRuns);
+        } finally {
+          gate.leave();
+        }
+      } else results = await lock.runExclusive(() => whenGateFree(gate, () => commitGroup(group, withRuns)));
     } catch (error) {
       // Nothing was committed: every write of the group fails.
       for (const queued of [...group, ...taken]) queued.reject(error);

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { Mutex } from 'async-mutex';
 import type { Database } from 'better-sqlite3';
+import { GATE_HOLDERS, GATE_SLOTS, type WriteGate } from './write-gate.js';
 
 /** How often the checkpointer copies the WAL back into the database file. */
 const CHECKPOINT_INTERVAL_MS = 250;
@@ -24,6 +25,11 @@ const FEW_FRAMES = 32;
 const QUIET_MS = 50;
 /** How often a restart waiting for a pause looks at the connection's writes. */
 const QUIET_POLL_MS = 10;
+/**
+ * How long a timed pass waits for the connection's next commit, to fall just after it: longer than
+ * the pauses between the events of a paced run (20 ms in figure 2b), a bound where none comes.
+ */
+const AFTER_COMMIT_MS = 30;
 
 /**
  * The checkpointer's own code: a second connection to the same file, in a worker thread, running
@@ -32,11 +38,16 @@ const QUIET_POLL_MS = 10;
  * Messages: it posts `ready`, `error`, `caughtUp` (a long WAL nearly all copied; `long`: twice the
  * restart length) and `lastDone`;
  * it takes `last` (copy the rest now: the connection is not writing) and `close`.
+ * Given the store's write gate (write-gate.ts), it also starts the WAL over itself (see
+ * `startWalCheckpointer`).
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.file, { fileMustExist: true });
+const gate = workerData.gate && new Int32Array(workerData.gate);
+const { holder: HOLDER, commits: COMMITS, waiting: WAITING } = workerData.slots;
+const { free: FREE, checkpointer: CHECKPOINTER } = workerData.holders;
 let timer;
 const stop = () => {
   clearTimeout(timer);
@@ -51,8 +62,50 @@ let lastLog = 0;
 // The WAL's length after the last pass under the held lock: until a write starts it over (or
 // lengthens it), a restart is already due and asking for another hold would change nothing.
 let copiedForRestart = -1;
-const pass = () => {
+// The connection's commits when this thread last started the WAL over.
+let restartedAt;
+// Waits, at most ms, for the connection's next commit: a pass just after one falls in the pause
+// that usually follows it, and so does the write that starts the WAL over.
+const afterCommit = (ms) => {
+  const seen = Atomics.load(gate, COMMITS);
+  Atomics.store(gate, WAITING, 1);
+  Atomics.wait(gate, COMMITS, seen, ms);
+  Atomics.store(gate, WAITING, 0);
+};
+// A write of the thread's own (the database header's user_version, written unchanged): the first
+// write after a checkpoint that copied the whole WAL starts the WAL over and syncs its new header.
+const touch = db.transaction(() => {
+  db.pragma('user_version = ' + Number(db.pragma('user_version', { simple: true })));
+});
+// After a pass that copied the whole WAL, and if the connection has not committed since (nor while
+// the gate is held), starts the WAL over here, so that the connection's next commit only appends.
+const restart = (commitsAtPass) => {
+  if (commitsAtPass === restartedAt) return;
+  if (Atomics.compareExchange(gate, HOLDER, FREE, CHECKPOINTER) !== FREE) return;
   try {
+    if (Atomics.load(gate, COMMITS) !== commitsAtPass) return;
+    // No busy timeout for this write: it gives up at once when another connection writes (a
+    // Prisma write, which does not take the gate), rather than hold the gate while it waits.
+    db.pragma('busy_timeout = 0');
+    try {
+      touch.immediate();
+      restartedAt = commitsAtPass;
+    } finally {
+      db.pragma('busy_timeout = 5000');
+    }
+  } catch (error) {
+    // That other write starts the WAL over itself.
+    if (error.code !== 'SQLITE_BUSY') throw error;
+  } finally {
+    Atomics.store(gate, HOLDER, FREE);
+    Atomics.notify(gate, HOLDER);
+  }
+};
+const copiedAll = (result) => result.busy === 0 && result.log > 0 && result.checkpointed === result.log;
+const pass = (timed) => {
+  try {
+    if (gate && timed) afterCommit(workerData.afterCommitMs);
+    const commitsAtPass = gate && Atomics.load(gate, COMMITS);
     const [result] = db.pragma('wal_checkpoint(PASSIVE)');
     // Frames committed since the last pass, and frames this one could not copy (a reader's older
     // snapshot holds them back: one of the connection's reads under way, or a long one elsewhere,
@@ -73,18 +126,21 @@ const pass = () => {
       const long = result.log >= 2 * workerData.restartFrames;
       if (grown <= workerData.fewFrames || long) parentPort.postMessage({ caughtUp: true, long });
       else next = 0;
-    }
-    timer = setTimeout(pass, next);
+    } else if (gate && copiedAll(result)) restart(commitsAtPass);
+    timer = setTimeout(pass, next, next > 0);
   } catch (error) {
     failed(error);
   }
 };
-timer = setTimeout(pass, workerData.intervalMs);
+timer = setTimeout(pass, workerData.intervalMs, true);
 parentPort.on('message', (message) => {
   if (message !== 'last') return stop();
   try {
-    lastLog = db.pragma('wal_checkpoint(PASSIVE)')[0].log;
+    const commitsAtPass = gate && Atomics.load(gate, COMMITS);
+    const [result] = db.pragma('wal_checkpoint(PASSIVE)');
+    lastLog = result.log;
     copiedForRestart = lastLog;
+    if (gate && copiedAll(result)) restart(commitsAtPass);
     parentPort.postMessage({ lastDone: true });
   } catch (error) {
     failed(error);
@@ -116,6 +172,11 @@ export interface WalCheckpointerOptions {
   lock?: Pick<Mutex, 'acquire'>;
   /** The WAL's length in frames from which it is started over (default `RESTART_FRAMES`). */
   restartFrames?: number;
+  /**
+   * The store's write gate: given it, the worker starts the WAL over itself after a pass that
+   * copied all of it, so that the sync of the WAL's new header is not the connection's.
+   */
+  gate?: WriteGate;
 }
 
 /**
@@ -139,6 +200,17 @@ export interface WalCheckpointerOptions {
  * A Prisma statement outside a transaction does not take the lock: one committed during the last
  * pass costs that round its restart (the next round tries again), never data. A reader elsewhere
  * that keeps an old snapshot (a backup) holds frames back: no round is tried until it is done.
+ *
+ * The write that starts the WAL over also syncs its new header (even with `synchronous = NORMAL`):
+ * under a light load every pass copies the whole WAL, so the connection's next commit paid an
+ * `fsync` on the event loop every 250 ms, and the event it carried waited 1–2 ms for it (figure
+ * 2b's single paced run, docs/benchmarks-history.md). Given the store's write gate, the worker
+ * makes that write itself: a timed pass waits for the connection's next commit (at most
+ * `AFTER_COMMIT_MS`) so that it falls in the pause after it, and once a pass has copied the whole
+ * WAL, the worker takes the gate and, if the connection has not committed since the pass, writes
+ * the database header's `user_version` unchanged. A write of the connection meanwhile waits for
+ * the gate, not in SQLite's busy handler on the event loop. Only after the connection's own
+ * commits: an idle store is not written to every pass.
  */
 export function startWalCheckpointer(
   db: Database,
@@ -150,7 +222,17 @@ export function startWalCheckpointer(
   const restartFrames = options.restartFrames ?? RESTART_FRAMES;
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: { driver, file, intervalMs: CHECKPOINT_INTERVAL_MS, restartFrames, fewFrames: FEW_FRAMES },
+    workerData: {
+      driver,
+      file,
+      intervalMs: CHECKPOINT_INTERVAL_MS,
+      restartFrames,
+      fewFrames: FEW_FRAMES,
+      afterCommitMs: AFTER_COMMIT_MS,
+      gate: options.gate?.buffer,
+      slots: GATE_SLOTS,
+      holders: GATE_HOLDERS,
+    },
   });
   worker.unref();
   let closing = false;
@@ -175,6 +257,7 @@ export function startWalCheckpointer(
     // before the worker answers.
     worker.ref();
     worker.postMessage('last');
+    options.gate?.wake();
   };
   /** Rows the connection has written since it opened: unchanged over a while, a pause. */
   const changes = db.prepare<[], number>('SELECT total_changes()').pluck().safeIntegers(false);
@@ -223,6 +306,7 @@ export function startWalCheckpointer(
   const exited = new Promise<void>((resolve) =>
     worker.once('exit', () => {
       exitedEarly = !closing;
+      options.gate?.releaseThread();
       stopWaiting();
       release?.();
       autoCheckpoint(SQLITE_AUTOCHECKPOINT_PAGES);
@@ -236,6 +320,7 @@ export function startWalCheckpointer(
       // Held until it exits: an unreferenced worker would let the process end inside close().
       worker.ref();
       worker.postMessage('close');
+      options.gate?.wake();
       await exited;
     },
   };

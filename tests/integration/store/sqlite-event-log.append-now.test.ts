@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { sqliteFilePath } from '../../../src/store/sqlite/open-sqlite-store.js';
 import { createSqliteEventLog } from '../../../src/store/sqlite/sqlite-event-log.js';
 import { createSqliteWriteQueue } from '../../../src/store/sqlite/sqlite-write-queue.js';
+import { createWriteGate, GATE_HOLDERS, GATE_SLOTS } from '../../../src/store/sqlite/write-gate.js';
 import { createTestDatabaseUrl } from '../../fixtures/sqlite-database.js';
 
 const events = (from: number, count: number) =>
@@ -26,10 +27,12 @@ describe('SQLite event log: appendNow (a synchronous burst committed as it goes)
       `INSERT INTO "Thread" ("id", "agentId", "snapshot", "updatedAt") VALUES ('t', 'a', '{}', '2026-01-01')`,
     );
     const lock = new Mutex();
-    const log = createSqliteEventLog(db, createSqliteWriteQueue(db, lock), lock);
+    const gate = createWriteGate();
+    const queue = createSqliteWriteQueue(db, lock, gate);
+    const log = createSqliteEventLog(db, queue, lock, undefined, gate);
     const committed = () =>
       other.prepare('SELECT COALESCE(MAX("lastSeq"), 0) AS n FROM "Event"').get() as { n: number };
-    return { db, lock, log, committed };
+    return { db, lock, gate, log, committed };
   };
   afterEach(() => {
     for (const db of dbs.splice(0)) db.close();
@@ -49,6 +52,26 @@ describe('SQLite event log: appendNow (a synchronous burst committed as it goes)
     release();
     expect(log.appendNow!('t', events(1, 10))).toBe(true);
     expect(committed().n).toBe(10);
+  });
+
+  it('declines while the WAL checkpointer thread holds the write gate, and the queued append waits for it', async () => {
+    const { log, gate, lock, committed } = open();
+    const slots = new Int32Array(gate.buffer);
+    Atomics.store(slots, GATE_SLOTS.holder, GATE_HOLDERS.checkpointer);
+    expect(log.appendNow!('t', events(1, 10))).toBe(false);
+    // What a declined burst falls back to: the group commit, which waits for the gate.
+    const queued = log.append('t', events(1, 10));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(committed().n).toBe(0);
+    // Waiting with the store lock held: no Prisma transaction can open on the connection meanwhile.
+    expect(lock.isLocked()).toBe(true);
+    gate.releaseThread();
+    await queued;
+    expect(committed().n).toBe(10);
+    expect(log.appendNow!('t', events(11, 5))).toBe(true);
+    expect(committed().n).toBe(15);
+    // Both commits counted (the checkpointer's thread starts the WAL over only after one).
+    expect(Atomics.load(slots, GATE_SLOTS.commits)).toBe(2);
   });
 
   it('refuses events that do not continue the thread, writing nothing', () => {

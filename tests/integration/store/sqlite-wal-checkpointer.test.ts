@@ -1,11 +1,17 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Mutex } from 'async-mutex';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startWalCheckpointer, type WalCheckpointer } from '../../../src/store/sqlite/wal-checkpointer.js';
+import {
+  createWriteGate,
+  GATE_HOLDERS,
+  GATE_SLOTS,
+  whenGateFree,
+} from '../../../src/store/sqlite/write-gate.js';
 import { createTestDatabaseUrl } from '../../fixtures/sqlite-database.js';
 
 /** Polls `check` every 20 ms until it holds or `timeoutMs` passes. */
@@ -130,6 +136,89 @@ describe('SQLite WAL checkpointer (a worker thread with its own connection)', ()
     await steadyWrites(db, file, lock, 100);
     expect(statSync(`${file}-wal`).size).toBe(size);
     expect(held).toHaveLength(1);
+  });
+
+  /** The WAL header's salts: SQLite draws new ones each time it starts the WAL over. */
+  const walSalts = (file: string) => readFileSync(`${file}-wal`).subarray(16, 24).toString('hex');
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  it("given the write gate, starts the WAL over on its own thread, so the connection's next commit only appends", async () => {
+    const { file, db, entry } = open();
+    const gate = createWriteGate();
+    const errors: string[] = [];
+    entry.checkpointer = startWalCheckpointer(db, file, (message) => errors.push(message), { gate });
+    await eventually(() => autoCheckpoint(db) === 0);
+    const insert = db.prepare('INSERT INTO t (body) VALUES (?)');
+    await whenGateFree(gate, () => insert.run('first'));
+    const first = walSalts(file);
+    // Nothing else writes: only the checkpointer's thread can start the WAL over, once a pass has
+    // copied all of it (passes are 250 ms apart).
+    await eventually(() => walSalts(file) !== first, 2000);
+    const restarted = walSalts(file);
+    // The connection's next commit appends to that WAL: same salts (a commit that started it over
+    // would have drawn new ones and synced the header on the event loop).
+    await whenGateFree(gate, () => insert.run('second'));
+    expect(walSalts(file)).toBe(restarted);
+    expect(db.prepare('SELECT body FROM t ORDER BY id').pluck().all()).toEqual(['first', 'second']);
+    // Unchanged: the header's user_version, the one thing the thread writes.
+    expect(db.pragma('user_version', { simple: true })).toBe(0);
+    expect(errors).toEqual([]);
+  });
+
+  it('does not write to a store that does not (one start over per commit of the connection at most)', async () => {
+    const { file, db, entry } = open();
+    const gate = createWriteGate();
+    entry.checkpointer = startWalCheckpointer(db, file, () => undefined, { gate });
+    await eventually(() => autoCheckpoint(db) === 0);
+    const first = walSalts(file);
+    await whenGateFree(gate, () => db.prepare('INSERT INTO t (body) VALUES (?)').run('x'));
+    await eventually(() => walSalts(file) !== first, 2000);
+    const restarted = walSalts(file);
+    const size = statSync(`${file}-wal`).size;
+    // Three passes or more, each finding its own write copied: none starts the WAL over again.
+    await sleep(900);
+    expect(walSalts(file)).toBe(restarted);
+    expect(statSync(`${file}-wal`).size).toBe(size);
+  });
+
+  it('leaves the WAL to the connection while the connection holds the gate', async () => {
+    const { file, db, entry } = open();
+    const gate = createWriteGate();
+    entry.checkpointer = startWalCheckpointer(db, file, () => undefined, { gate });
+    await eventually(() => autoCheckpoint(db) === 0);
+    const first = walSalts(file);
+    // A commit counted, then the gate held (as during one of the connection's writes) across passes.
+    await whenGateFree(gate, () => db.prepare('INSERT INTO t (body) VALUES (?)').run('x'));
+    expect(gate.tryEnter()).toBe(true);
+    await sleep(700);
+    expect(walSalts(file)).toBe(first);
+    gate.leave();
+    await eventually(() => walSalts(file) !== first, 2000);
+  });
+
+  it('gives up its write at once, gate free, while another connection holds the database (a Prisma write)', async () => {
+    const { file, db, entry } = open();
+    const gate = createWriteGate();
+    const errors: string[] = [];
+    entry.checkpointer = startWalCheckpointer(db, file, (message) => errors.push(message), { gate });
+    await eventually(() => autoCheckpoint(db) === 0);
+    const first = walSalts(file);
+    await whenGateFree(gate, () => db.prepare('INSERT INTO t (body) VALUES (?)').run('x'));
+    const other = new Database(file);
+    opened.push({ db: other });
+    other.exec('BEGIN IMMEDIATE');
+    // Passes copy everything and try to write meanwhile: each gives up at once (with a busy
+    // timeout, the thread would hold the gate while it waited, and the connection's writes with it).
+    const holder = new Int32Array(gate.buffer);
+    let heldByThread = 0;
+    for (const until = Date.now() + 700; Date.now() < until; await sleep(2)) {
+      if (Atomics.load(holder, GATE_SLOTS.holder) === GATE_HOLDERS.checkpointer) heldByThread++;
+    }
+    expect(heldByThread).toBeLessThan(5);
+    expect(walSalts(file)).toBe(first);
+    other.exec('ROLLBACK');
+    await eventually(() => walSalts(file) !== first, 2000);
+    expect(errors).toEqual([]);
   });
 
   it('without the write lock, only copies the WAL, which then grows for as long as the writes go on', async () => {

@@ -1,0 +1,88 @@
+/** Slots of the gate's shared buffer (32-bit integers). */
+export const GATE_SLOTS = {
+  /** Who writes: `FREE`, `CONNECTION` (the event loop) or `CHECKPOINTER` (its thread). */
+  holder: 0,
+  /** The connection's writes through the gate so far (wraps around): a change means a commit. */
+  commits: 1,
+  /** 1 while the checkpointer's thread waits for the connection's next commit. */
+  waiting: 2,
+} as const;
+
+/** The values of `GATE_SLOTS.holder`. */
+export const GATE_HOLDERS = { free: 0, connection: 1, checkpointer: 2 } as const;
+
+/**
+ * A lock shared between the store's connection, whose writes run on the event loop, and the WAL
+ * checkpointer's thread, which writes only to start the WAL over (wal-checkpointer.ts). Without it,
+ * a write of the connection meeting the thread's would wait in SQLite's busy handler, which sleeps
+ * on the event loop; with it, the connection's write waits for a promise instead, and the thread
+ * gives up when the connection is writing.
+ *
+ * It guards the writes the store makes on its own, each synchronous (the write queue's group
+ * commits, `appendNow`): the streaming path. Prisma's writes do not take it (they are not on that
+ * path, and its transactions span awaits): SQLite's own lock keeps them correct, the thread's
+ * write giving up at once when Prisma holds the database (its connection has no busy timeout),
+ * and a Prisma write meeting the thread's waiting in the busy handler for that one write.
+ */
+export interface WriteGate {
+  /** Shared with the checkpointer's thread. */
+  readonly buffer: SharedArrayBuffer;
+  /** Takes the gate for a write on the event loop; false while the checkpointer's thread holds it. */
+  tryEnter(): boolean;
+  /** Gives the gate back after the write, counting one of the connection's commits. */
+  leave(): void;
+  /** Resolves once the checkpointer's thread does not hold the gate. */
+  free(): Promise<void>;
+  /** Wakes the checkpointer's thread if it waits for a commit (a message for it is on its way). */
+  wake(): void;
+  /** Frees the gate if the checkpointer's thread held it when it ended. */
+  releaseThread(): void;
+}
+
+export function createWriteGate(): WriteGate {
+  const buffer = new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT);
+  const slots = new Int32Array(buffer);
+  const { holder, commits, waiting } = GATE_SLOTS;
+  const wake = (): void => {
+    Atomics.notify(slots, commits);
+  };
+  return {
+    buffer,
+    tryEnter: () =>
+      Atomics.compareExchange(slots, holder, GATE_HOLDERS.free, GATE_HOLDERS.connection) ===
+      GATE_HOLDERS.free,
+    leave: () => {
+      Atomics.store(slots, holder, GATE_HOLDERS.free);
+      Atomics.add(slots, commits, 1);
+      // A notify is a system call's worth of work: only when the thread waits for a commit.
+      if (Atomics.load(slots, waiting) === 1) wake();
+    },
+    free: async () => {
+      // Held by the connection only inside a synchronous write: waiting for it here would never end.
+      if (Atomics.load(slots, holder) === GATE_HOLDERS.connection)
+        throw new Error('write gate entered twice');
+      while (Atomics.load(slots, holder) === GATE_HOLDERS.checkpointer) {
+        const result = Atomics.waitAsync(slots, holder, GATE_HOLDERS.checkpointer);
+        if (result.async) await result.value;
+      }
+    },
+    wake,
+    releaseThread: () => {
+      Atomics.compareExchange(slots, holder, GATE_HOLDERS.checkpointer, GATE_HOLDERS.free);
+      Atomics.notify(slots, holder);
+    },
+  };
+}
+
+/**
+ * Runs `write` (synchronous) holding the gate: at once when it is free, else once the
+ * checkpointer's thread has given it back.
+ */
+export async function whenGateFree<T>(gate: WriteGate, write: () => T): Promise<T> {
+  while (!gate.tryEnter()) await gate.free();
+  try {
+    return write();
+  } finally {
+    gate.leave();
+  }
+}
