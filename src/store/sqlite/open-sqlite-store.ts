@@ -15,7 +15,7 @@ import { createSqliteRunReads } from './sqlite-reads.js';
 import { createSqliteRunWrites } from './sqlite-run-writes.js';
 import { createSqliteWriteQueue } from './sqlite-write-queue.js';
 import { startWalCheckpointer } from './wal-checkpointer.js';
-import { createWriteGate } from './write-gate.js';
+import { createWriteGate, enterGate, type WriteGate } from './write-gate.js';
 
 /** The file path of a `file:` URL, resolved against the working directory. */
 export function sqliteFilePath(url: string): string {
@@ -35,12 +35,15 @@ export async function openSqliteStore(url: string, options: StoreOptions = {}): 
   const factory = new PrismaBetterSQLite3({ url: `file:${file}` });
   let db: Database | undefined;
   const lock = new Mutex();
+  // Shared by the store's own writes, Prisma's transactions and the checkpointer's thread, which
+  // starts the WAL over (write-gate.ts).
+  const gate = createWriteGate();
   const adapter = {
     provider: factory.provider,
     adapterName: factory.adapterName,
     connect: async () => {
       const connection = await factory.connect();
-      holdLockDuringTransactions(connection, lock);
+      holdLockDuringTransactions(connection, lock, gate);
       db = (connection as unknown as { client: Database }).client;
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
@@ -54,8 +57,6 @@ export async function openSqliteStore(url: string, options: StoreOptions = {}): 
   const connection = db;
   const ping = connection.prepare('SELECT 1');
   const { get, messages, revision } = createSqliteRunReads(connection);
-  // Shared by the store's own writes and the checkpointer's thread, which starts the WAL over.
-  const gate = createWriteGate();
   const writes = createSqliteWriteQueue(connection, lock, gate);
   const checkpointer = startWalCheckpointer(
     connection,
@@ -71,7 +72,7 @@ export async function openSqliteStore(url: string, options: StoreOptions = {}): 
       get,
       messages,
     }),
-    events: createSqliteEventLog(connection, writes, lock, appender, gate),
+    events: createSqliteEventLog(connection, writes, lock, appender),
     interrupts: createPrismaInterruptStore(prisma),
     agents: createPrismaAgentDefinitionStore(prisma, revision),
     usage: createPrismaUsageStore(prisma, 'sqlite'),
@@ -89,13 +90,22 @@ interface TransactionCapable {
   startTransaction(isolationLevel?: string): Promise<{ commit(): Promise<void>; rollback(): Promise<void> }>;
 }
 
-/** Makes each Prisma transaction on `connection` take `lock` at BEGIN and give it back at its end. */
-function holdLockDuringTransactions(connection: unknown, lock: Mutex): void {
+/**
+ * Makes each Prisma transaction on `connection` take `lock`, then `gate`, at BEGIN and give them
+ * back at its end.
+ */
+export function holdLockDuringTransactions(connection: unknown, lock: Mutex, gate: WriteGate): void {
   const adapter = connection as TransactionCapable;
   const start = adapter.startTransaction.bind(adapter);
   adapter.startTransaction = async (isolationLevel) => {
-    const release = await lock.acquire();
+    const unlock = await lock.acquire();
+    let release = unlock;
     try {
+      await enterGate(gate);
+      release = () => {
+        gate.leave();
+        unlock();
+      };
       const tx = await start(isolationLevel);
       const commit = tx.commit.bind(tx);
       const rollback = tx.rollback.bind(tx);

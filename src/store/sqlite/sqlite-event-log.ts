@@ -3,7 +3,6 @@ import type { Database } from 'better-sqlite3';
 import { EventSequenceError, fromBatchRow, toBatchRows, type EventBatchRow } from '../event-batches.js';
 import type { EventLog, LoggedEvent } from '../event-log.js';
 import type { SqliteWriteQueue } from './sqlite-write-queue.js';
-import { createWriteGate, type WriteGate } from './write-gate.js';
 
 /**
  * The log's reads. Batches never overlap: the last one by `seq` holds the thread's last event, and
@@ -67,8 +66,8 @@ export function createSqliteEventLog(
   writes: SqliteWriteQueue,
   lock: Pick<Mutex, 'isLocked'>,
   appender: ReturnType<typeof prepareEventAppend> = prepareEventAppend(db),
-  gate: WriteGate = createWriteGate(),
 ): EventLog {
+  const { gate } = writes;
   const { append: appendBatch, lastSeq } = appender;
   const rowsAfter = db.prepare<{ threadId: string; next: number }, EventBatchRow>(EVENT_LOG_READS.rowsAfter);
   rowsAfter.safeIntegers(false);
@@ -81,7 +80,7 @@ export function createSqliteEventLog(
   return {
     appendNow: (threadId, events) => {
       if (events.length === 0) return true;
-      // Not while the WAL checkpointer's thread writes either (write-gate.ts): then it is queued.
+      // Not while the WAL checkpointer's thread writes either (the queue's gate): then it is queued.
       if (lock.isLocked() || db.inTransaction || !gate.tryEnter()) return false;
       try {
         appendAlone(threadId, events);

@@ -20,6 +20,8 @@ import { createWriteGate, whenGateFree, type WriteGate } from './write-gate.js';
 export interface SqliteWriteQueue {
   /** Runs `write` (synchronous statements) at the next group commit; resolves after the commit. */
   enqueue<T>(kind: WriteKind, write: () => T): Promise<T>;
+  /** The gate its commits take (write-gate.ts): other writes on the connection take it too. */
+  readonly gate: WriteGate;
 }
 
 /** See `SqliteWriteQueue`. */
@@ -125,6 +127,7 @@ export function createSqliteWriteQueue(
   };
 
   return {
+    gate,
     enqueue: <T>(kind: WriteKind, write: () => T) =>
       new Promise<T>((resolve, reject) => {
         const queued = { write, resolve: resolve as (value: unknown) => void, reject };

@@ -35,8 +35,8 @@ const AFTER_COMMIT_MS = 30;
  * The checkpointer's own code: a second connection to the same file, in a worker thread, running
  * `PRAGMA wal_checkpoint(PASSIVE)` on a timer (PASSIVE never waits for readers or writers).
  * Plain CommonJS evaluated by the worker: it needs nothing but the driver, whose path it is given.
- * Messages: it posts `ready`, `error`, `caughtUp` (a long WAL nearly all copied; `long`: twice the
- * restart length) and `lastDone`;
+ * Messages: it posts `ready`, `error` (it stops), `warning` (it goes on), `caughtUp` (a long WAL
+ * nearly all copied; `long`: twice the restart length) and `lastDone`;
  * it takes `last` (copy the rest now: the connection is not writing) and `close`.
  * Given the store's write gate (write-gate.ts), it also starts the WAL over itself (see
  * `startWalCheckpointer`).
@@ -45,6 +45,11 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.file, { fileMustExist: true });
+// No busy timeout: the thread's own write gives up at once when another connection writes, rather
+// than hold the gate while it waits (PASSIVE checkpoints never wait anyway). Nor checkpoints of
+// this connection's own after that write.
+db.pragma('busy_timeout = 0');
+db.pragma('wal_autocheckpoint = 0');
 const gate = workerData.gate && new Int32Array(workerData.gate);
 const { holder: HOLDER, commits: COMMITS, waiting: WAITING } = workerData.slots;
 const { free: FREE, checkpointer: CHECKPOINTER } = workerData.holders;
@@ -62,8 +67,13 @@ let lastLog = 0;
 // The WAL's length after the last pass under the held lock: until a write starts it over (or
 // lengthens it), a restart is already due and asking for another hold would change nothing.
 let copiedForRestart = -1;
-// The connection's commits when this thread last started the WAL over.
-let restartedAt;
+// The connection's commits when this thread last started the WAL over (none at first: a WAL left
+// by an earlier process is not started over before the connection writes).
+let restartedAt = 0;
+// Off after an error of the write other than busy (a full disk, a read-only file): warned once,
+// the connection starts the WAL over itself as before, and the passes go on.
+let touchOff = false;
+const isBusy = (error) => String(error && error.code).startsWith('SQLITE_BUSY');
 // Waits, at most ms, for the connection's next commit: a pass just after one falls in the pause
 // that usually follows it, and so does the write that starts the WAL over.
 const afterCommit = (ms) => {
@@ -79,23 +89,22 @@ const touch = db.transaction(() => {
 });
 // After a pass that copied the whole WAL, and if the connection has not committed since (nor while
 // the gate is held), starts the WAL over here, so that the connection's next commit only appends.
+// True when it did.
 const restart = (commitsAtPass) => {
-  if (commitsAtPass === restartedAt) return;
-  if (Atomics.compareExchange(gate, HOLDER, FREE, CHECKPOINTER) !== FREE) return;
+  if (touchOff || commitsAtPass === restartedAt) return false;
+  if (Atomics.compareExchange(gate, HOLDER, FREE, CHECKPOINTER) !== FREE) return false;
   try {
-    if (Atomics.load(gate, COMMITS) !== commitsAtPass) return;
-    // No busy timeout for this write: it gives up at once when another connection writes (a
-    // Prisma write, which does not take the gate), rather than hold the gate while it waits.
-    db.pragma('busy_timeout = 0');
-    try {
-      touch.immediate();
-      restartedAt = commitsAtPass;
-    } finally {
-      db.pragma('busy_timeout = 5000');
-    }
+    if (Atomics.load(gate, COMMITS) !== commitsAtPass) return false;
+    touch.immediate();
+    restartedAt = commitsAtPass;
+    return true;
   } catch (error) {
-    // That other write starts the WAL over itself.
-    if (error.code !== 'SQLITE_BUSY') throw error;
+    // Busy: another connection writes (a Prisma statement), and its write starts the WAL over.
+    if (!isBusy(error)) {
+      touchOff = true;
+      parentPort.postMessage({ warning: 'not starting the WAL over any more: ' + String(error) });
+    }
+    return false;
   } finally {
     Atomics.store(gate, HOLDER, FREE);
     Atomics.notify(gate, HOLDER);
@@ -114,7 +123,9 @@ const pass = (timed) => {
     const left = result.log - result.checkpointed;
     lastLog = result.log;
     let next = workerData.intervalMs;
-    if (
+    if (gate && copiedAll(result) && restart(commitsAtPass)) {
+      // Started over: nothing to hold the connection's writes for.
+    } else if (
       result.busy === 0 &&
       result.log >= workerData.restartFrames &&
       left <= workerData.fewFrames &&
@@ -126,10 +137,12 @@ const pass = (timed) => {
       const long = result.log >= 2 * workerData.restartFrames;
       if (grown <= workerData.fewFrames || long) parentPort.postMessage({ caughtUp: true, long });
       else next = 0;
-    } else if (gate && copiedAll(result)) restart(commitsAtPass);
+    }
     timer = setTimeout(pass, next, next > 0);
   } catch (error) {
-    failed(error);
+    // Busy (another connection recovering the WAL's index): the next pass tries again.
+    if (isBusy(error)) timer = setTimeout(pass, workerData.intervalMs, true);
+    else failed(error);
   }
 };
 timer = setTimeout(pass, workerData.intervalMs, true);
@@ -140,10 +153,13 @@ parentPort.on('message', (message) => {
     const [result] = db.pragma('wal_checkpoint(PASSIVE)');
     lastLog = result.log;
     copiedForRestart = lastLog;
+    // Started over here, with the hold: the connection's next write only appends.
     if (gate && copiedAll(result)) restart(commitsAtPass);
     parentPort.postMessage({ lastDone: true });
   } catch (error) {
-    failed(error);
+    // Busy: the hold ends, a later round tries again.
+    if (isBusy(error)) parentPort.postMessage({ lastDone: true });
+    else failed(error);
   }
 });
 parentPort.postMessage({ ready: true });
@@ -153,6 +169,7 @@ parentPort.postMessage({ ready: true });
 interface WorkerMessage {
   ready?: true;
   error?: string;
+  warning?: string;
   caughtUp?: true;
   long?: boolean;
   lastDone?: true;
@@ -191,8 +208,9 @@ export interface WalCheckpointerOptions {
  * again while the worker copies. The WAL grew for as long as the load lasted (470 MB beside a
  * 190 MB database after 40 rounds of figure 3's 100 runs). So once the WAL is `restartFrames` long,
  * the worker copies it pass after pass until a pass finds little new; then the store's write lock
- * is taken (writes wait in their queue, the event loop goes on), the worker copies the rest, the
- * lock is given back, and the next write starts the WAL over. The lock is taken at a pause in the
+ * is taken (writes wait in their queue, the event loop goes on), the worker copies the rest (and,
+ * given the gate, starts the WAL over itself: see below), the lock is given back, and the next
+ * write starts the WAL over (or only appends, when the worker did). The lock is taken at a pause in the
  * connection's writes (none for `QUIET_MS`, seen from its `total_changes()`), so that the events of
  * runs streaming do not wait for the hold; without a pause, once the WAL is twice that long.
  * Writes that outrun the copies (a tight loop of commits) are held then too: the WAL stays
@@ -210,7 +228,9 @@ export interface WalCheckpointerOptions {
  * WAL, the worker takes the gate and, if the connection has not committed since the pass, writes
  * the database header's `user_version` unchanged. A write of the connection meanwhile waits for
  * the gate, not in SQLite's busy handler on the event loop. Only after the connection's own
- * commits: an idle store is not written to every pass.
+ * commits: an idle store is not written to every pass. The same write ends the long-WAL hold's
+ * last pass. Any write of another connection makes the store's connection drop its page cache at
+ * its next read (SQLite cannot tell what changed): at most one such write per pass.
  */
 export function startWalCheckpointer(
   db: Database,
@@ -301,6 +321,7 @@ export function startWalCheckpointer(
     if (message.lastDone) release?.();
     // The worker stops after an error: its exit gives checkpoints back to the connection.
     if (message.error) onError(message.error);
+    if (message.warning) onError(message.warning);
   });
   worker.on('error', (error) => onError(String(error)));
   const exited = new Promise<void>((resolve) =>

@@ -18,11 +18,14 @@ export const GATE_HOLDERS = { free: 0, connection: 1, checkpointer: 2 } as const
  * on the event loop; with it, the connection's write waits for a promise instead, and the thread
  * gives up when the connection is writing.
  *
- * It guards the writes the store makes on its own, each synchronous (the write queue's group
- * commits, `appendNow`): the streaming path. Prisma's writes do not take it (they are not on that
- * path, and its transactions span awaits): SQLite's own lock keeps them correct, the thread's
- * write giving up at once when Prisma holds the database (its connection has no busy timeout),
- * and a Prisma write meeting the thread's waiting in the busy handler for that one write.
+ * It guards every transaction the store opens on its connection: its own writes, each
+ * synchronous (the write queue's group commits, `appendNow`: the streaming path), and Prisma's
+ * transactions, from their `BEGIN` to their end (open-sqlite-store.ts). Those begin deferred: a
+ * write of the thread's between their first read and their first write would make that write
+ * fail (`SQLITE_BUSY_SNAPSHOT`). All of them take the store's lock before the gate, so the
+ * connection holds the gate across an await only inside a Prisma transaction, which holds the
+ * lock: nothing waits for the gate then. A single Prisma statement outside a transaction does not
+ * take it: it is atomic, and SQLite's busy handler makes it wait for the thread's one write.
  */
 export interface WriteGate {
   /** Shared with the checkpointer's thread. */
@@ -52,18 +55,28 @@ export function createWriteGate(): WriteGate {
       Atomics.compareExchange(slots, holder, GATE_HOLDERS.free, GATE_HOLDERS.connection) ===
       GATE_HOLDERS.free,
     leave: () => {
-      Atomics.store(slots, holder, GATE_HOLDERS.free);
+      // Counted first: the thread, taking the gate at once, sees this commit.
       Atomics.add(slots, commits, 1);
+      Atomics.store(slots, holder, GATE_HOLDERS.free);
       // A notify is a system call's worth of work: only when the thread waits for a commit.
       if (Atomics.load(slots, waiting) === 1) wake();
     },
     free: async () => {
-      // Held by the connection only inside a synchronous write: waiting for it here would never end.
+      // Held by the connection across an await only under the store's lock, which every writer
+      // takes first (see above): waiting for it here would never end.
       if (Atomics.load(slots, holder) === GATE_HOLDERS.connection)
         throw new Error('write gate entered twice');
-      while (Atomics.load(slots, holder) === GATE_HOLDERS.checkpointer) {
-        const result = Atomics.waitAsync(slots, holder, GATE_HOLDERS.checkpointer);
-        if (result.async) await result.value;
+      if (Atomics.load(slots, holder) !== GATE_HOLDERS.checkpointer) return;
+      // A wait on shared memory does not keep the process alive, nor does the thread (unreferenced):
+      // a process whose last work is this write must not end before it is written.
+      const alive = setInterval(() => undefined, 60_000);
+      try {
+        while (Atomics.load(slots, holder) === GATE_HOLDERS.checkpointer) {
+          const result = Atomics.waitAsync(slots, holder, GATE_HOLDERS.checkpointer);
+          if (result.async) await result.value;
+        }
+      } finally {
+        clearInterval(alive);
       }
     },
     wake,
@@ -79,10 +92,15 @@ export function createWriteGate(): WriteGate {
  * checkpointer's thread has given it back.
  */
 export async function whenGateFree<T>(gate: WriteGate, write: () => T): Promise<T> {
-  while (!gate.tryEnter()) await gate.free();
+  await enterGate(gate);
   try {
     return write();
   } finally {
     gate.leave();
   }
+}
+
+/** Takes the gate, once the checkpointer's thread has given it back if it holds it. */
+export async function enterGate(gate: WriteGate): Promise<void> {
+  while (!gate.tryEnter()) await gate.free();
 }

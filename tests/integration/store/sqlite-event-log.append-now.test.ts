@@ -29,7 +29,7 @@ describe('SQLite event log: appendNow (a synchronous burst committed as it goes)
     const lock = new Mutex();
     const gate = createWriteGate();
     const queue = createSqliteWriteQueue(db, lock, gate);
-    const log = createSqliteEventLog(db, queue, lock, undefined, gate);
+    const log = createSqliteEventLog(db, queue, lock);
     const committed = () =>
       other.prepare('SELECT COALESCE(MAX("lastSeq"), 0) AS n FROM "Event"').get() as { n: number };
     return { db, lock, gate, log, committed };
@@ -61,10 +61,13 @@ describe('SQLite event log: appendNow (a synchronous burst committed as it goes)
     expect(log.appendNow!('t', events(1, 10))).toBe(false);
     // What a declined burst falls back to: the group commit, which waits for the gate.
     const queued = log.append('t', events(1, 10));
+    // Waiting with the store lock held: no Prisma transaction can open on the connection meanwhile.
+    for (let turns = 0; !lock.isLocked(); turns++) {
+      expect(turns).toBeLessThan(100);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
     await new Promise((resolve) => setTimeout(resolve, 30));
     expect(committed().n).toBe(0);
-    // Waiting with the store lock held: no Prisma transaction can open on the connection meanwhile.
-    expect(lock.isLocked()).toBe(true);
     gate.releaseThread();
     await queued;
     expect(committed().n).toBe(10);
