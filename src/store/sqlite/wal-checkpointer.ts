@@ -25,11 +25,6 @@ const FEW_FRAMES = 32;
 const QUIET_MS = 50;
 /** How often a restart waiting for a pause looks at the connection's writes. */
 const QUIET_POLL_MS = 10;
-/**
- * How long a timed pass waits for the connection's next commit, to fall just after it: longer than
- * the pauses between the events of a paced run (20 ms in figure 2b), a bound where none comes.
- */
-const AFTER_COMMIT_MS = 30;
 
 /**
  * The checkpointer's own code: a second connection to the same file, in a worker thread, running
@@ -51,7 +46,7 @@ const db = new Database(workerData.file, { fileMustExist: true });
 db.pragma('busy_timeout = 0');
 db.pragma('wal_autocheckpoint = 0');
 const gate = workerData.gate && new Int32Array(workerData.gate);
-const { holder: HOLDER, commits: COMMITS, waiting: WAITING } = workerData.slots;
+const { holder: HOLDER, commits: COMMITS } = workerData.slots;
 const { free: FREE, checkpointer: CHECKPOINTER } = workerData.holders;
 let timer;
 const stop = () => {
@@ -74,14 +69,6 @@ let restartedAt = 0;
 // the connection starts the WAL over itself as before, and the passes go on.
 let touchOff = false;
 const isBusy = (error) => String(error && error.code).startsWith('SQLITE_BUSY');
-// Waits, at most ms, for the connection's next commit: a pass just after one falls in the pause
-// that usually follows it, and so does the write that starts the WAL over.
-const afterCommit = (ms) => {
-  const seen = Atomics.load(gate, COMMITS);
-  Atomics.store(gate, WAITING, 1);
-  Atomics.wait(gate, COMMITS, seen, ms);
-  Atomics.store(gate, WAITING, 0);
-};
 // A write of the thread's own (the database header's user_version, written unchanged): the first
 // write after a checkpoint that copied the whole WAL starts the WAL over and syncs its new header.
 const touch = db.transaction(() => {
@@ -111,9 +98,8 @@ const restart = (commitsAtPass) => {
   }
 };
 const copiedAll = (result) => result.busy === 0 && result.log > 0 && result.checkpointed === result.log;
-const pass = (timed) => {
+const pass = () => {
   try {
-    if (gate && timed) afterCommit(workerData.afterCommitMs);
     const commitsAtPass = gate && Atomics.load(gate, COMMITS);
     const [result] = db.pragma('wal_checkpoint(PASSIVE)');
     // Frames committed since the last pass, and frames this one could not copy (a reader's older
@@ -138,14 +124,14 @@ const pass = (timed) => {
       if (grown <= workerData.fewFrames || long) parentPort.postMessage({ caughtUp: true, long });
       else next = 0;
     }
-    timer = setTimeout(pass, next, next > 0);
+    timer = setTimeout(pass, next);
   } catch (error) {
     // Busy (another connection recovering the WAL's index): the next pass tries again.
-    if (isBusy(error)) timer = setTimeout(pass, workerData.intervalMs, true);
+    if (isBusy(error)) timer = setTimeout(pass, workerData.intervalMs);
     else failed(error);
   }
 };
-timer = setTimeout(pass, workerData.intervalMs, true);
+timer = setTimeout(pass, workerData.intervalMs);
 parentPort.on('message', (message) => {
   if (message !== 'last') return stop();
   try {
@@ -223,14 +209,16 @@ export interface WalCheckpointerOptions {
  * under a light load every pass copies the whole WAL, so the connection's next commit paid an
  * `fsync` on the event loop every 250 ms, and the event it carried waited 1–2 ms for it (figure
  * 2b's single paced run, docs/benchmarks-history.md). Given the store's write gate, the worker
- * makes that write itself: a timed pass waits for the connection's next commit (at most
- * `AFTER_COMMIT_MS`) so that it falls in the pause after it, and once a pass has copied the whole
- * WAL, the worker takes the gate and, if the connection has not committed since the pass, writes
- * the database header's `user_version` unchanged. A write of the connection meanwhile waits for
- * the gate, not in SQLite's busy handler on the event loop. Only after the connection's own
- * commits: an idle store is not written to every pass. The same write ends the long-WAL hold's
- * last pass. Any write of another connection makes the store's connection drop its page cache at
- * its next read (SQLite cannot tell what changed): at most one such write per pass.
+ * makes that write itself: once a pass has copied the whole WAL, the worker takes the gate and,
+ * if the connection has not committed since the pass, writes the database header's
+ * `user_version` unchanged. A write of the connection meanwhile waits for the gate, not in
+ * SQLite's busy handler on the event loop. Only after the connection's own commits: an idle store
+ * is not written to every pass. The same write ends the long-WAL hold's last pass. The passes keep
+ * their timer: timed to fall just after one of the connection's commits, they ran beside that
+ * event's write and its client's read, on two cores, and the slowest events of figure 2b's batches
+ * were slower (docs/benchmarks-history.md, step 37). Any write of another connection makes the
+ * store's connection drop its page cache at its next read (SQLite cannot tell what changed): at
+ * most one such write per pass.
  */
 export function startWalCheckpointer(
   db: Database,
@@ -248,7 +236,6 @@ export function startWalCheckpointer(
       intervalMs: CHECKPOINT_INTERVAL_MS,
       restartFrames,
       fewFrames: FEW_FRAMES,
-      afterCommitMs: AFTER_COMMIT_MS,
       gate: options.gate?.buffer,
       slots: GATE_SLOTS,
       holders: GATE_HOLDERS,
@@ -277,7 +264,6 @@ export function startWalCheckpointer(
     // before the worker answers.
     worker.ref();
     worker.postMessage('last');
-    options.gate?.wake();
   };
   /** Rows the connection has written since it opened: unchanged over a while, a pause. */
   const changes = db.prepare<[], number>('SELECT total_changes()').pluck().safeIntegers(false);
@@ -341,7 +327,6 @@ export function startWalCheckpointer(
       // Held until it exits: an unreferenced worker would let the process end inside close().
       worker.ref();
       worker.postMessage('close');
-      options.gate?.wake();
       await exited;
     },
   };

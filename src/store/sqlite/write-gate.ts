@@ -4,8 +4,6 @@ export const GATE_SLOTS = {
   holder: 0,
   /** The connection's writes through the gate so far (wraps around): a change means a commit. */
   commits: 1,
-  /** 1 while the checkpointer's thread waits for the connection's next commit. */
-  waiting: 2,
 } as const;
 
 /** The values of `GATE_SLOTS.holder`. */
@@ -36,19 +34,14 @@ export interface WriteGate {
   leave(): void;
   /** Resolves once the checkpointer's thread does not hold the gate. */
   free(): Promise<void>;
-  /** Wakes the checkpointer's thread if it waits for a commit (a message for it is on its way). */
-  wake(): void;
   /** Frees the gate if the checkpointer's thread held it when it ended. */
   releaseThread(): void;
 }
 
 export function createWriteGate(): WriteGate {
-  const buffer = new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT);
+  const buffer = new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT);
   const slots = new Int32Array(buffer);
-  const { holder, commits, waiting } = GATE_SLOTS;
-  const wake = (): void => {
-    Atomics.notify(slots, commits);
-  };
+  const { holder, commits } = GATE_SLOTS;
   return {
     buffer,
     tryEnter: () =>
@@ -58,8 +51,6 @@ export function createWriteGate(): WriteGate {
       // Counted first: the thread, taking the gate at once, sees this commit.
       Atomics.add(slots, commits, 1);
       Atomics.store(slots, holder, GATE_HOLDERS.free);
-      // A notify is a system call's worth of work: only when the thread waits for a commit.
-      if (Atomics.load(slots, waiting) === 1) wake();
     },
     free: async () => {
       // Held by the connection across an await only under the store's lock, which every writer
@@ -79,7 +70,6 @@ export function createWriteGate(): WriteGate {
         clearInterval(alive);
       }
     },
-    wake,
     releaseThread: () => {
       Atomics.compareExchange(slots, holder, GATE_HOLDERS.checkpointer, GATE_HOLDERS.free);
       Atomics.notify(slots, holder);
