@@ -240,6 +240,26 @@ describe('SQLite WAL checkpointer (a worker thread with its own connection)', ()
     expect(then.largest - first.largest).toBeGreaterThan(then.written / 4);
   });
 
+  it('frees the gate when its thread ends holding it, and the write waiting for it goes ahead', async () => {
+    const { file, db } = open();
+    const gate = createWriteGate();
+    const checkpointer = startWalCheckpointer(db, file, () => undefined, { gate });
+    await eventually(() => autoCheckpoint(db) === 0);
+    // As if the thread had ended in the middle of its write (a crash): the gate still marked as its.
+    Atomics.store(new Int32Array(gate.buffer), GATE_SLOTS.holder, GATE_HOLDERS.checkpointer);
+    let written = false;
+    const write = whenGateFree(gate, () => {
+      db.prepare('INSERT INTO t (body) VALUES (?)').run('x');
+      written = true;
+    });
+    await sleep(30);
+    expect(written).toBe(false);
+    await checkpointer.close();
+    await write;
+    expect(written).toBe(true);
+    expect(gate.tryEnter()).toBe(true);
+  });
+
   it('gives checkpoints back to the connection when closed', async () => {
     const { file, db } = open();
     const checkpointer = startWalCheckpointer(db, file, () => undefined);
