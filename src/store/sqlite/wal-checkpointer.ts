@@ -62,9 +62,14 @@ let lastLog = 0;
 // The WAL's length after the last pass under the held lock: until a write starts it over (or
 // lengthens it), a restart is already due and asking for another hold would change nothing.
 let copiedForRestart = -1;
-// The connection's commits when this thread last started the WAL over (none at first: a WAL left
-// by an earlier process is not started over before the connection writes).
-let restartedAt = 0;
+// What other connections have committed, as this one sees it: PRAGMA data_version changes with
+// each of their commits, not with this connection's own.
+const dataVersion = () => db.pragma('data_version', { simple: true });
+const startVersion = dataVersion();
+// data_version just after this thread started the WAL over: while it is unchanged, the WAL holds
+// only that write (and what was copied before it). A pass must not copy it: the store's next
+// commit would find the WAL all copied and start it over itself, on the event loop.
+let touchedAt;
 // Off after an error of the write other than busy (a full disk, a read-only file): warned once,
 // the connection starts the WAL over itself as before, and the passes go on.
 let touchOff = false;
@@ -76,14 +81,15 @@ const touch = db.transaction(() => {
 });
 // After a pass that copied the whole WAL, and if the connection has not committed since (nor while
 // the gate is held), starts the WAL over here, so that the connection's next commit only appends.
-// True when it did.
+// Not before anything has been written since the thread started: a WAL left by an earlier process
+// is not started over for a store that does not write. True when it wrote.
 const restart = (commitsAtPass) => {
-  if (touchOff || commitsAtPass === restartedAt) return false;
+  if (touchOff || (commitsAtPass === 0 && dataVersion() === startVersion)) return false;
   if (Atomics.compareExchange(gate, HOLDER, FREE, CHECKPOINTER) !== FREE) return false;
   try {
     if (Atomics.load(gate, COMMITS) !== commitsAtPass) return false;
     touch.immediate();
-    restartedAt = commitsAtPass;
+    touchedAt = dataVersion();
     return true;
   } catch (error) {
     // Busy: another connection writes (a Prisma statement), and its write starts the WAL over.
@@ -100,6 +106,13 @@ const restart = (commitsAtPass) => {
 const copiedAll = (result) => result.busy === 0 && result.log > 0 && result.checkpointed === result.log;
 const pass = () => {
   try {
+    // Nothing committed since this thread's own write: nothing to copy, and that write stays in
+    // the WAL until something else commits (see touchedAt).
+    if (touchedAt !== undefined && dataVersion() === touchedAt) {
+      timer = setTimeout(pass, workerData.intervalMs);
+      return;
+    }
+    touchedAt = undefined;
     const commitsAtPass = gate && Atomics.load(gate, COMMITS);
     const [result] = db.pragma('wal_checkpoint(PASSIVE)');
     // Frames committed since the last pass, and frames this one could not copy (a reader's older
@@ -212,11 +225,12 @@ export interface WalCheckpointerOptions {
  * makes that write itself: once a pass has copied the whole WAL, the worker takes the gate and,
  * if the connection has not committed since the pass, writes the database header's
  * `user_version` unchanged. A write of the connection meanwhile waits for the gate, not in
- * SQLite's busy handler on the event loop. Only after the connection's own commits: an idle store
- * is not written to every pass. The same write ends the long-WAL hold's last pass. The passes keep
- * their timer: timed to fall just after one of the connection's commits, they ran beside that
- * event's write and its client's read, on two cores, and the slowest events of figure 2b's batches
- * were slower (docs/benchmarks-history.md, step 37). Any write of another connection makes the
+ * SQLite's busy handler on the event loop. Until another connection commits, no pass copies that
+ * write (`PRAGMA data_version` unchanged): after a quiet spell the store's commit still only
+ * appends, and an idle store is not written to every pass. The same write ends the long-WAL hold's
+ * last pass. An earlier version timed the passes to fall just after one of the connection's
+ * commits; they then ran beside that event's write and its client's read, on two cores, and the
+ * slowest events of figure 2b's batches were slower (docs/benchmarks-history.md, step 37). Any write of another connection makes the
  * store's connection drop its page cache at its next read (SQLite cannot tell what changed): at
  * most one such write per pass.
  */

@@ -20,9 +20,10 @@ export const GATE_HOLDERS = { free: 0, connection: 1, checkpointer: 2 } as const
  * synchronous (the write queue's group commits, `appendNow`: the streaming path), and Prisma's
  * transactions, from their `BEGIN` to their end (open-sqlite-store.ts). Those begin deferred: a
  * write of the thread's between their first read and their first write would make that write
- * fail (`SQLITE_BUSY_SNAPSHOT`). All of them take the store's lock before the gate, so the
- * connection holds the gate across an await only inside a Prisma transaction, which holds the
- * lock: nothing waits for the gate then. A single Prisma statement outside a transaction does not
+ * fail (`SQLITE_BUSY_SNAPSHOT`). Each of them takes the gate only with the store's lock held or
+ * seen free (a synchronous write, which nothing can interleave), so the connection holds the gate
+ * across an await only inside a Prisma transaction, which holds the lock: every other writer
+ * waits for the lock first, and nothing waits for the gate then. A single Prisma statement outside a transaction does not
  * take it: it is atomic, and SQLite's busy handler makes it wait for the thread's one write.
  */
 export interface WriteGate {
@@ -50,7 +51,8 @@ export function createWriteGate(): WriteGate {
     leave: () => {
       // Counted first: the thread, taking the gate at once, sees this commit.
       Atomics.add(slots, commits, 1);
-      Atomics.store(slots, holder, GATE_HOLDERS.free);
+      // Only the connection's own hold: a stray second leave must not free the thread's.
+      Atomics.compareExchange(slots, holder, GATE_HOLDERS.connection, GATE_HOLDERS.free);
     },
     free: async () => {
       // Held by the connection across an await only under the store's lock, which every writer

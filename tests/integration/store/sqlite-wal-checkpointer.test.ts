@@ -141,26 +141,50 @@ describe('SQLite WAL checkpointer (a worker thread with its own connection)', ()
   /** The WAL header's salts: SQLite draws new ones each time it starts the WAL over. */
   const walSalts = (file: string) => readFileSync(`${file}-wal`).subarray(16, 24).toString('hex');
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-  it("given the write gate, starts the WAL over on its own thread, so the connection's next commit only appends", async () => {
+  /** A store's connection with its checkpointer given a write gate, once the worker is up. */
+  const openWithGate = async () => {
     const { file, db, entry } = open();
     const gate = createWriteGate();
     const errors: string[] = [];
     entry.checkpointer = startWalCheckpointer(db, file, (message) => errors.push(message), { gate });
     await eventually(() => autoCheckpoint(db) === 0);
+    return { file, db, gate, errors };
+  };
+  /**
+   * Commits a row through the gate and reads the WAL's salts before giving it back: the thread
+   * cannot start the WAL over in between (a first pass may have copied the WAL before this commit,
+   * which then started it over itself).
+   */
+  const commitThroughGate = (
+    db: Database.Database,
+    gate: ReturnType<typeof createWriteGate>,
+    body: string,
+  ) => {
+    expect(gate.tryEnter()).toBe(true);
+    try {
+      db.prepare('INSERT INTO t (body) VALUES (?)').run(body);
+      return walSalts(db.name);
+    } finally {
+      gate.leave();
+    }
+  };
+
+  it("given the write gate, starts the WAL over on its own thread, so the connection's next commit only appends", async () => {
+    const { file, db, gate, errors } = await openWithGate();
     // A user_version of the operator's own: the thread writes it back unchanged.
     db.pragma('user_version = 7');
-    const insert = db.prepare('INSERT INTO t (body) VALUES (?)');
-    await whenGateFree(gate, () => insert.run('first'));
-    const first = walSalts(file);
+    const first = commitThroughGate(db, gate, 'first');
     // Nothing else writes: only the checkpointer's thread can start the WAL over, once a pass has
     // copied all of it (passes are 250 ms apart).
-    await eventually(() => walSalts(file) !== first, 2000);
+    await eventually(() => walSalts(file) !== first);
     const restarted = walSalts(file);
     // The connection's next commit appends to that WAL: same salts (a commit that started it over
-    // would have drawn new ones and synced the header on the event loop).
-    await whenGateFree(gate, () => insert.run('second'));
+    // would have drawn new ones and synced the header on the event loop). Also after a quiet
+    // spell of several passes: none copies the thread's own write, which would leave the WAL to
+    // be started over by that commit.
+    await sleep(700);
     expect(walSalts(file)).toBe(restarted);
+    expect(commitThroughGate(db, gate, 'second')).toBe(restarted);
     expect(db.prepare('SELECT body FROM t ORDER BY id').pluck().all()).toEqual(['first', 'second']);
     // Unchanged: the header's user_version, the one thing the thread writes.
     expect(db.pragma('user_version', { simple: true })).toBe(7);
@@ -168,13 +192,9 @@ describe('SQLite WAL checkpointer (a worker thread with its own connection)', ()
   });
 
   it('does not write to a store that does not (one start over per commit of the connection at most)', async () => {
-    const { file, db, entry } = open();
-    const gate = createWriteGate();
-    entry.checkpointer = startWalCheckpointer(db, file, () => undefined, { gate });
-    await eventually(() => autoCheckpoint(db) === 0);
-    const first = walSalts(file);
-    await whenGateFree(gate, () => db.prepare('INSERT INTO t (body) VALUES (?)').run('x'));
-    await eventually(() => walSalts(file) !== first, 2000);
+    const { file, db, gate } = await openWithGate();
+    const first = commitThroughGate(db, gate, 'x');
+    await eventually(() => walSalts(file) !== first);
     const restarted = walSalts(file);
     const size = statSync(`${file}-wal`).size;
     // Three passes or more, each finding its own write copied: none starts the WAL over again.
@@ -184,33 +204,26 @@ describe('SQLite WAL checkpointer (a worker thread with its own connection)', ()
   });
 
   it('leaves the WAL to the connection while the connection holds the gate', async () => {
-    const { file, db, entry } = open();
-    const gate = createWriteGate();
-    entry.checkpointer = startWalCheckpointer(db, file, () => undefined, { gate });
-    await eventually(() => autoCheckpoint(db) === 0);
-    const first = walSalts(file);
+    const { file, db, gate } = await openWithGate();
     // The gate held (as during one of the connection's writes) across passes, a commit counted
     // meanwhile (as a Prisma transaction's would be): the thread has cause to write, and may not.
     expect(gate.tryEnter()).toBe(true);
     db.prepare('INSERT INTO t (body) VALUES (?)').run('x');
+    const first = walSalts(file);
     Atomics.add(new Int32Array(gate.buffer), GATE_SLOTS.commits, 1);
     await sleep(700);
     expect(walSalts(file)).toBe(first);
     gate.leave();
-    await eventually(() => walSalts(file) !== first, 2000);
+    await eventually(() => walSalts(file) !== first);
   });
 
   it('gives up its write at once, gate free, while another connection holds the database (a Prisma write)', async () => {
-    const { file, db, entry } = open();
-    const gate = createWriteGate();
-    const errors: string[] = [];
-    entry.checkpointer = startWalCheckpointer(db, file, (message) => errors.push(message), { gate });
-    await eventually(() => autoCheckpoint(db) === 0);
-    const first = walSalts(file);
+    const { file, db, gate, errors } = await openWithGate();
     // The other connection takes the database before the gate is given back after the commit:
     // the thread cannot start the WAL over in between.
     expect(gate.tryEnter()).toBe(true);
     db.prepare('INSERT INTO t (body) VALUES (?)').run('x');
+    const first = walSalts(file);
     const other = new Database(file);
     opened.push({ db: other });
     other.exec('BEGIN IMMEDIATE');
@@ -225,7 +238,7 @@ describe('SQLite WAL checkpointer (a worker thread with its own connection)', ()
     expect(heldByThread).toBeLessThan(5);
     expect(walSalts(file)).toBe(first);
     other.exec('ROLLBACK');
-    await eventually(() => walSalts(file) !== first, 2000);
+    await eventually(() => walSalts(file) !== first);
     expect(errors).toEqual([]);
   });
 
