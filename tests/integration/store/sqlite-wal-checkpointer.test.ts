@@ -281,6 +281,27 @@ describe('SQLite WAL checkpointer (a worker thread with its own connection)', ()
     expect(autoCheckpoint(db)).toBe(1000);
   });
 
+  it('keeps the process alive while a write waits for the gate, when nothing else does', () => {
+    const module = path.resolve('src/store/sqlite/write-gate.ts');
+    // The gate held as by the checkpointer's thread, given back 200 ms later by an unreferenced
+    // worker: only the waiting write can keep the process alive until then (a wait on shared
+    // memory does not), and it must be written before the process ends.
+    const script = [
+      "import { Worker } from 'node:worker_threads';",
+      `import { createWriteGate, GATE_HOLDERS, GATE_SLOTS, whenGateFree } from ${JSON.stringify(module)};`,
+      'const gate = createWriteGate();',
+      'Atomics.store(new Int32Array(gate.buffer), GATE_SLOTS.holder, GATE_HOLDERS.checkpointer);',
+      'const release = "const s = new Int32Array(require(\'node:worker_threads\').workerData); Atomics.wait(s, 0, 2, 200); Atomics.store(s, 0, 0); Atomics.notify(s, 0);";',
+      'new Worker(release, { eval: true, workerData: gate.buffer, execArgv: [] }).unref();',
+      "await whenGateFree(gate, () => console.log('written'));",
+    ].join('\n');
+    const output = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(output.trim()).toBe('written');
+  });
+
   it('keeps the process alive until the store has closed, when nothing else does', () => {
     const url = createTestDatabaseUrl();
     const module = path.resolve('src/store/sqlite/open-sqlite-store.ts');
