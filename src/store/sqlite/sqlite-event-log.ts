@@ -3,6 +3,7 @@ import type { Database } from 'better-sqlite3';
 import { EventSequenceError, fromBatchRow, toBatchRows, type EventBatchRow } from '../event-batches.js';
 import type { EventLog, LoggedEvent } from '../event-log.js';
 import type { SqliteWriteQueue } from './sqlite-write-queue.js';
+import { inGate } from './write-gate.js';
 
 /**
  * The log's reads. Batches never overlap: the last one by `seq` holds the thread's last event, and
@@ -82,11 +83,7 @@ export function createSqliteEventLog(
       if (events.length === 0) return true;
       // Not while the WAL checkpointer's thread writes either (the queue's gate): then it is queued.
       if (lock.isLocked() || db.inTransaction || !gate.tryEnter()) return false;
-      try {
-        appendAlone(threadId, events);
-      } finally {
-        gate.leave();
-      }
+      inGate(gate, () => appendAlone(threadId, events));
       return true;
     },
     lastSeq: async (threadId) => lastSeq(threadId),

@@ -1,6 +1,6 @@
 import type { Mutex } from 'async-mutex';
 import type { Database } from 'better-sqlite3';
-import { createWriteGate, whenGateFree, type WriteGate } from './write-gate.js';
+import { createWriteGate, inGate, whenGateFree, type WriteGate } from './write-gate.js';
 
 /**
  * Group commit for every write on SQLite's one connection: event appends, run begins and run
@@ -98,13 +98,11 @@ export function createSqliteWriteQueue(
       // transaction meanwhile. Taking it cost the mutex's promise steps per commit, about a tenth
       // of the main thread's time per paced event (docs/benchmarks-history.md, step 31). Waiting
       // for the gate, the group holds the lock, for the same reason.
-      if (!lock.isLocked() && gate.tryEnter()) {
-        try {
-          results = commitGroup(group, withRuns);
-        } finally {
-          gate.leave();
-        }
-      } else results = await lock.runExclusive(() => whenGateFree(gate, () => commitGroup(group, withRuns)));
+      const commit = () => commitGroup(group, withRuns);
+      results =
+        !lock.isLocked() && gate.tryEnter()
+          ? inGate(gate, commit)
+          : await lock.runExclusive(() => whenGateFree(gate, commit));
     } catch (error) {
       // Nothing was committed: every write of the group fails.
       for (const queued of [...group, ...taken]) queued.reject(error);

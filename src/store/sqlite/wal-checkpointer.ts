@@ -104,6 +104,13 @@ const restart = (commitsAtPass) => {
   }
 };
 const copiedAll = (result) => result.busy === 0 && result.log > 0 && result.checkpointed === result.log;
+// A checkpoint, and given the gate, the WAL started over when it copied all of it (the timer's
+// passes and the long-WAL hold's last one both).
+const copy = () => {
+  const commitsAtPass = gate && Atomics.load(gate, COMMITS);
+  const [result] = db.pragma('wal_checkpoint(PASSIVE)');
+  return { result, restarted: Boolean(gate) && copiedAll(result) && restart(commitsAtPass) };
+};
 const pass = () => {
   try {
     // Nothing committed since this thread's own write: nothing to copy, and that write stays in
@@ -113,8 +120,7 @@ const pass = () => {
       return;
     }
     touchedAt = undefined;
-    const commitsAtPass = gate && Atomics.load(gate, COMMITS);
-    const [result] = db.pragma('wal_checkpoint(PASSIVE)');
+    const { result, restarted } = copy();
     // Frames committed since the last pass, and frames this one could not copy (a reader's older
     // snapshot holds them back: one of the connection's reads under way, or a long one elsewhere,
     // a backup or a shell, which holding the connection's writes cannot end).
@@ -122,7 +128,7 @@ const pass = () => {
     const left = result.log - result.checkpointed;
     lastLog = result.log;
     let next = workerData.intervalMs;
-    if (gate && copiedAll(result) && restart(commitsAtPass)) {
+    if (restarted) {
       // Started over: nothing to hold the connection's writes for.
     } else if (
       result.busy === 0 &&
@@ -148,12 +154,9 @@ timer = setTimeout(pass, workerData.intervalMs);
 parentPort.on('message', (message) => {
   if (message !== 'last') return stop();
   try {
-    const commitsAtPass = gate && Atomics.load(gate, COMMITS);
-    const [result] = db.pragma('wal_checkpoint(PASSIVE)');
-    lastLog = result.log;
+    // Given the gate, started over here, with the hold: the connection's next write only appends.
+    lastLog = copy().result.log;
     copiedForRestart = lastLog;
-    // Started over here, with the hold: the connection's next write only appends.
-    if (gate && copiedAll(result)) restart(commitsAtPass);
     parentPort.postMessage({ lastDone: true });
   } catch (error) {
     // Busy: the hold ends, a later round tries again.
@@ -209,9 +212,10 @@ export interface WalCheckpointerOptions {
  * the worker copies it pass after pass until a pass finds little new; then the store's write lock
  * is taken (writes wait in their queue, the event loop goes on), the worker copies the rest (and,
  * given the gate, starts the WAL over itself: see below), the lock is given back, and the next
- * write starts the WAL over (or only appends, when the worker did). The lock is taken at a pause in the
- * connection's writes (none for `QUIET_MS`, seen from its `total_changes()`), so that the events of
- * runs streaming do not wait for the hold; without a pause, once the WAL is twice that long.
+ * write starts the WAL over (or only appends, when the worker did). The lock is taken at a pause
+ * in the connection's writes (none for `QUIET_MS`, seen from its `total_changes()`), so that the
+ * events of runs streaming do not wait for the hold; without a pause, once the WAL is twice that
+ * long.
  * Writes that outrun the copies (a tight loop of commits) are held then too: the WAL stays
  * bounded whatever the load, and such a load waits for the disk, as it would without a worker.
  * A Prisma statement outside a transaction does not take the lock: one committed during the last
@@ -230,9 +234,9 @@ export interface WalCheckpointerOptions {
  * appends, and an idle store is not written to every pass. The same write ends the long-WAL hold's
  * last pass. An earlier version timed the passes to fall just after one of the connection's
  * commits; they then ran beside that event's write and its client's read, on two cores, and the
- * slowest events of figure 2b's batches were slower (docs/benchmarks-history.md, step 37). Any write of another connection makes the
- * store's connection drop its page cache at its next read (SQLite cannot tell what changed): at
- * most one such write per pass.
+ * slowest events of figure 2b's batches were slower (docs/benchmarks-history.md, step 37). Any
+ * write of another connection makes the store's connection drop its page cache at its next read
+ * (SQLite cannot tell what changed): at most one such write per pass.
  */
 export function startWalCheckpointer(
   db: Database,

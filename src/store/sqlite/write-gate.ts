@@ -23,8 +23,9 @@ export const GATE_HOLDERS = { free: 0, connection: 1, checkpointer: 2 } as const
  * fail (`SQLITE_BUSY_SNAPSHOT`). Each of them takes the gate only with the store's lock held or
  * seen free (a synchronous write, which nothing can interleave), so the connection holds the gate
  * across an await only inside a Prisma transaction, which holds the lock: every other writer
- * waits for the lock first, and nothing waits for the gate then. A single Prisma statement outside a transaction does not
- * take it: it is atomic, and SQLite's busy handler makes it wait for the thread's one write.
+ * waits for the lock first, and nothing waits for the gate then. A single Prisma statement
+ * outside a transaction does not take it: it is atomic, and SQLite's busy handler makes it wait
+ * for the thread's one write.
  */
 export interface WriteGate {
   /** Shared with the checkpointer's thread. */
@@ -85,6 +86,11 @@ export function createWriteGate(): WriteGate {
  */
 export async function whenGateFree<T>(gate: WriteGate, write: () => T): Promise<T> {
   await enterGate(gate);
+  return inGate(gate, write);
+}
+
+/** Runs `write` (synchronous) in the gate the caller has entered, and gives the gate back. */
+export function inGate<T>(gate: WriteGate, write: () => T): T {
   try {
     return write();
   } finally {

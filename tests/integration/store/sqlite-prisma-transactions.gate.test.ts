@@ -19,13 +19,19 @@ function fakeConnection(log: string[]) {
 const holder = (gate: ReturnType<typeof createWriteGate>) =>
   Atomics.load(new Int32Array(gate.buffer), GATE_SLOTS.holder);
 
+/** A connection whose transactions hold a store lock and a write gate of their own. */
+function wrappedConnection() {
+  const log: string[] = [];
+  const connection = fakeConnection(log);
+  const lock = new Mutex();
+  const gate = createWriteGate();
+  holdLockDuringTransactions(connection, lock, gate);
+  return { log, connection, lock, gate };
+}
+
 describe("Prisma's transactions on the SQLite store's connection", () => {
   it('hold the store lock and the write gate from BEGIN to their end, committed or rolled back', async () => {
-    const log: string[] = [];
-    const connection = fakeConnection(log);
-    const lock = new Mutex();
-    const gate = createWriteGate();
-    holdLockDuringTransactions(connection, lock, gate);
+    const { log, connection, lock, gate } = wrappedConnection();
     const tx = await connection.startTransaction();
     // Deferred: a write of the checkpointer's thread between its first read and its first write
     // would make that write fail (SQLITE_BUSY_SNAPSHOT). The thread cannot take the gate now.
@@ -42,11 +48,7 @@ describe("Prisma's transactions on the SQLite store's connection", () => {
   });
 
   it("begin only once the checkpointer's thread has given the gate back", async () => {
-    const log: string[] = [];
-    const connection = fakeConnection(log);
-    const lock = new Mutex();
-    const gate = createWriteGate();
-    holdLockDuringTransactions(connection, lock, gate);
+    const { log, connection, gate } = wrappedConnection();
     Atomics.store(new Int32Array(gate.buffer), GATE_SLOTS.holder, GATE_HOLDERS.checkpointer);
     const started = connection.startTransaction();
     await new Promise((resolve) => setTimeout(resolve, 30));

@@ -14,6 +14,14 @@ import {
 } from '../../../src/store/sqlite/write-gate.js';
 import { createTestDatabaseUrl } from '../../fixtures/sqlite-database.js';
 
+/** Runs `script` (ES module lines, TypeScript imports allowed) in a process of its own: its output. */
+function runModuleScript(script: string): string {
+  return execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    encoding: 'utf8',
+    timeout: 20_000,
+  }).trim();
+}
+
 /** Polls `check` every 20 ms until it holds or `timeoutMs` passes. */
 async function eventually(check: () => boolean, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -295,11 +303,7 @@ describe('SQLite WAL checkpointer (a worker thread with its own connection)', ()
       'new Worker(release, { eval: true, workerData: gate.buffer, execArgv: [] }).unref();',
       "await whenGateFree(gate, () => console.log('written'));",
     ].join('\n');
-    const output = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-      encoding: 'utf8',
-      timeout: 20_000,
-    });
-    expect(output.trim()).toBe('written');
+    expect(runModuleScript(script)).toBe('written');
   });
 
   it('keeps the process alive until the store has closed, when nothing else does', () => {
@@ -313,11 +317,7 @@ describe('SQLite WAL checkpointer (a worker thread with its own connection)', ()
       'await store.close();',
       "console.log('closed');",
     ].join('\n');
-    const output = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-      encoding: 'utf8',
-      timeout: 20_000,
-    });
-    expect(output.trim()).toBe('closed');
+    expect(runModuleScript(script)).toBe('closed');
   });
 
   it('reports a worker that cannot start and leaves checkpoints to the connection', async () => {
