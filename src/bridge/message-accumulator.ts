@@ -113,9 +113,9 @@ export function createMessageAccumulator(
           return;
         }
         case EventType.TOOL_CALL_RESULT: {
-          // Keys in the order the protocol's schema gives a validated input's message: a client
-          // that sends this message back unchanged (whatever order it built it in) is then seen
-          // as unchanged, and the message is not stored again (run-write-plan.ts).
+          // Keys in the order the protocol's schema gives a validated input's message: the
+          // stored JSON reads as a validated input would (a begin compares JSON values, in any
+          // key order, stored-conversations.ts).
           const message: ToolMessage = {
             id: e.messageId as string,
             role: 'tool',

@@ -3,8 +3,21 @@ import { InvalidInputError } from '../../protocol/bridge-error.js';
 import { EventSequenceError, toBatchRows } from '../event-batches.js';
 import type { LoggedEvent } from '../event-log.js';
 import { toThreadRecord, type ThreadRow } from '../prisma/records.js';
-import { planBeginRun, planFinishRun, type RunWrite, type SqlValue } from '../sql/run-write-plan.js';
-import type { ThreadStore } from '../thread-store.js';
+import {
+  NOTHING_STORED,
+  planBeginRun,
+  planFinishRun,
+  type BeginRunReads,
+  type RunWrite,
+  type SqlValue,
+} from '../sql/run-write-plan.js';
+import {
+  createStoredConversations,
+  storedAsSentIn,
+  type MessageBatchText,
+  type StoredConversations,
+} from '../sql/stored-conversations.js';
+import type { ThreadRecord, ThreadStore } from '../thread-store.js';
 import { isUniqueViolation } from './pg-errors.js';
 import { appendGroupSql, appendGroupValues, lastSeqSql, type RefusedAppend } from './postgres-event-log.js';
 
@@ -30,14 +43,12 @@ const BEGIN_READS = `SELECT
   (SELECT MAX("seq") FROM "MessageBatch" WHERE "threadId" = $1) AS "lastBatch", ${THREAD_COLUMNS}
   FROM (SELECT 1) AS "one" LEFT JOIN "Thread" t ON t."id" = $1`;
 /**
- * The last stored form of each of the input's messages the thread has (for
- * `BeginRunReads.storedAsSent`). A `json` value's text is the stored text itself (`jsonb` would
- * reorder its keys), so it compares with `JSON.stringify` of the input's message.
+ * A thread's message batches after a given one (for `BeginRunReads.storedAsSent`): a begin
+ * compares its input with the thread's stored conversation, kept between runs
+ * (stored-conversations.ts), so it reads only the batches written since it last looked.
  */
-const KNOWN_MESSAGES = `SELECT DISTINCT ON (e."value"->>'id') e."value"->>'id' AS "id", e."value"::text AS "data"
-  FROM "MessageBatch" b, json_array_elements(b."data"::json) WITH ORDINALITY AS e("value", "pos")
-  WHERE b."threadId" = $1 AND e."value"->>'id' = ANY($2::text[])
-  ORDER BY e."value"->>'id', b."seq" DESC, e."pos" DESC`;
+const BATCHES_AFTER =
+  'SELECT "seq", "data" FROM "MessageBatch" WHERE "threadId" = $1 AND "seq" > $2 ORDER BY "seq"';
 const LAST_SEQ = lastSeqSql('"Event"');
 const LAST_MESSAGE_BATCH = 'SELECT MAX("seq") AS "lastBatch" FROM "MessageBatch" WHERE "threadId" = $1';
 /** A thread's row by id (read back after a begin that created it; postgres-run-reads.ts). */
@@ -52,28 +63,54 @@ type BeginReads = Partial<ThreadRow> & { runExists: boolean; lastBatch: number |
  * Prisma interactive transaction took a round trip per statement, holding a connection of the
  * shared pool all along (docs/benchmarks-history.md).
  */
-export function createPostgresRunWrites(pool: Pool): Pick<ThreadStore, 'beginRun' | 'finishRun'> {
+export function createPostgresRunWrites(
+  pool: Pool,
+  conversations: StoredConversations = createStoredConversations(),
+): Pick<ThreadStore, 'beginRun' | 'finishRun'> & Pick<StoredConversations, 'forget'> {
+  /**
+   * The thread's stored forms, brought up to its last batch from the batches read after `after`
+   * (in the begin's first round trip); all of them read again, in a second, when those do not
+   * continue what this instance kept.
+   */
+  const storedAsSent = async (
+    client: PoolClient,
+    thread: ThreadRecord,
+    after: number,
+    lastBatch: number,
+    batches: QueryResult | undefined,
+  ): Promise<BeginRunReads['storedAsSent']> => {
+    const apply = (from: number, rows: MessageBatchText[]) =>
+      conversations.apply(thread.id, thread.createdAt, from, lastBatch, rows);
+    const stored =
+      apply(after, (batches?.rows ?? []) as MessageBatchText[]) ??
+      apply(0, (await client.query<MessageBatchText>(BATCHES_AFTER, [thread.id, 0])).rows);
+    if (!stored) throw new Error("The thread's messages changed while they were read");
+    return storedAsSentIn(stored);
+  };
+  // Unlike SQLite's group commit, a begin here reads only what other transactions committed.
   return {
-    beginRun: (input) =>
-      transaction(
+    forget: conversations.forget,
+    beginRun: (input) => {
+      const compares = input.messages.length > 0;
+      const after = compares ? conversations.after(input.threadId) : 0;
+      return transaction(
         pool,
         [
           { text: BEGIN_READS, values: [input.threadId, input.runId] },
-          ...(input.messages.length > 0
-            ? [{ text: KNOWN_MESSAGES, values: [input.threadId, input.messages.map((m) => m.id)] }]
-            : []),
+          ...(compares ? [{ text: BATCHES_AFTER, values: [input.threadId, after] }] : []),
         ],
-        async (client, [reads, known]) => {
+        async (client, [reads, batches]) => {
           const row = reads!.rows[0] as BeginReads;
           const existing = row.id === null || row.id === undefined ? null : (row as ThreadRow);
-          const stored = new Map(
-            ((known?.rows ?? []) as { id: string; data: string }[]).map((r) => [r.id, r.data]),
-          );
+          const lastBatch = row.lastBatch ?? 0;
           const writes = planBeginRun(input, {
             runExists: row.runExists,
             threadExists: existing !== null,
-            lastMessageBatch: row.lastBatch ?? 0,
-            storedAsSent: (message) => stored.get(message.id) === JSON.stringify(message),
+            lastMessageBatch: lastBatch,
+            storedAsSent:
+              existing && compares
+                ? await storedAsSent(client, toThreadRecord(existing), after, lastBatch, batches)
+                : NOTHING_STORED,
           });
           // A new thread is read back before COMMIT, in the same pipeline as its writes.
           const queries = existing
@@ -90,7 +127,8 @@ export function createPostgresRunWrites(pool: Pool): Pick<ThreadStore, 'beginRun
           throw new InvalidInputError(`runId ${input.runId} was already used; every run needs a new runId`);
         }
         throw error;
-      }),
+      });
+    },
 
     finishRun: async (input) => {
       const events = input.events && input.events.length > 0 ? input.events : null;

@@ -9,10 +9,14 @@ import { toRunRecord, toThreadRecord } from './records.js';
  */
 export function createPrismaThreadStore(
   prisma: BridgePrismaClient,
-  perRun: Pick<ThreadStore, 'get' | 'messages' | 'beginRun' | 'finishRun'>,
+  perRun: Pick<ThreadStore, 'get' | 'messages' | 'beginRun' | 'finishRun'> & {
+    /** Drops what the run writes keep of a thread between runs (stored-conversations.ts). */
+    forget?(threadId: string): void;
+  },
 ): ThreadStore {
+  const { forget, ...threads } = perRun;
   return {
-    ...perRun,
+    ...threads,
 
     async list({ tenantId, limit, cursor }) {
       // Newest first; the cursor is the last thread id of the previous page.
@@ -51,6 +55,7 @@ export function createPrismaThreadStore(
         prisma.run.deleteMany({ where: { threadId } }),
         prisma.thread.deleteMany({ where: { id: threadId } }),
       ]);
+      forget?.(threadId);
       return deleted.count > 0;
     },
   };

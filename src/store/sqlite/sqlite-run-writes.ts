@@ -9,7 +9,13 @@ import {
   type SqlValue,
 } from '../sql/run-write-plan.js';
 import type { LoggedEvent } from '../event-log.js';
-import type { BeginRunInput, ThreadRecord, ThreadStore } from '../thread-store.js';
+import {
+  createStoredConversations,
+  storedAsSentIn,
+  type MessageBatchText,
+  type StoredConversations,
+} from '../sql/stored-conversations.js';
+import type { ThreadRecord, ThreadStore } from '../thread-store.js';
 import type { SqliteWriteQueue } from './sqlite-write-queue.js';
 
 /** Prisma's SQLite adapter stores DateTime as ISO 8601 text with an explicit offset: so do we. */
@@ -44,25 +50,14 @@ function chunkSize(left: number): number {
 }
 
 /**
- * The reads of a run's begin and end on the thread's messages (a test checks their query plans).
- *
- * `toWrite`: the ids of the input's messages that are new to the thread or differ from their last
- * stored content, compared in SQLite. The input goes in as one JSON array (its elements' text is
- * `JSON.stringify` of each message, the form stored), the thread's batches are read once and each
- * id's last content kept (the bare column of `MAX()`), and only the messages to write come back:
- * reading the conversation back into JavaScript to compare it cost more than the comparison
- * itself. The input stays the outer loop and the stored messages are searched through an automatic
- * index: a scan of them per input message would be quadratic in the conversation's length.
+ * The reads of a run's begin and end on the thread's messages (a test checks their query plans):
+ * the thread's last batch, and its batches after a given one, both primary-key seeks. A begin
+ * compares its input with the thread's stored conversation, kept between runs
+ * (stored-conversations.ts), so it reads only the batches written since the thread's last run.
  */
 export const MESSAGE_READS = {
   lastBatch: 'SELECT MAX("seq") AS "seq" FROM "MessageBatch" WHERE "threadId" = ?',
-  toWrite:
-    'WITH "stored" AS MATERIALIZED (SELECT json_extract(s."value", \'$.id\') AS "id", s."value" AS "data", ' +
-    'MAX(b."seq" * 4294967296 + s."key") FROM "MessageBatch" AS b, json_each(b."data") AS s ' +
-    'WHERE b."threadId" = ? GROUP BY 1) ' +
-    `SELECT json_extract(j."value", '$.id') AS "id" FROM json_each(?) AS j ` +
-    `LEFT JOIN "stored" AS m ON m."id" = json_extract(j."value", '$.id') ` +
-    'WHERE m."id" IS NULL OR m."data" IS NOT j."value"',
+  batchesAfter: 'SELECT "seq", "data" FROM "MessageBatch" WHERE "threadId" = ? AND "seq" > ? ORDER BY "seq"',
 } as const;
 
 /**
@@ -75,7 +70,8 @@ export function createSqliteRunWrites(
   db: Database,
   writes: SqliteWriteQueue,
   appendEvents: (threadId: string, events: readonly LoggedEvent[]) => void,
-): Pick<ThreadStore, 'beginRun' | 'finishRun'> {
+  conversations: StoredConversations = createStoredConversations(),
+): Pick<ThreadStore, 'beginRun' | 'finishRun'> & Pick<StoredConversations, 'forget'> {
   const statements = new Map<string, Statement>();
   const prepare = (sql: string): Statement => {
     let prepared = statements.get(sql);
@@ -90,10 +86,15 @@ export function createSqliteRunWrites(
   const lastMessageBatch = db.prepare<[string], { seq: number | null }>(MESSAGE_READS.lastBatch);
   // Prisma's adapter turns safe integers on for the connection: sequence numbers fit a number.
   lastMessageBatch.safeIntegers(false);
-  const toWrite = db.prepare<[string, string], string>(MESSAGE_READS.toWrite).pluck();
-  const storedAsSent = (input: BeginRunInput): BeginRunReads['storedAsSent'] => {
-    const written = new Set(toWrite.all(input.threadId, JSON.stringify(input.messages)));
-    return (message) => !written.has(message.id);
+  const batchesAfter = db.prepare<[string, number], MessageBatchText>(MESSAGE_READS.batchesAfter);
+  batchesAfter.safeIntegers(false);
+  /** The thread's stored forms, brought up to its last batch (read in the begin's transaction). */
+  const storedAsSent = (thread: ThreadRecord, lastBatch: number): BeginRunReads['storedAsSent'] => {
+    const read = (after: number) =>
+      conversations.apply(thread.id, thread.createdAt, after, lastBatch, batchesAfter.all(thread.id, after));
+    const stored = read(conversations.after(thread.id)) ?? read(0);
+    if (!stored) throw new Error("The thread's messages changed while they were read");
+    return storedAsSentIn(stored);
   };
   const insert = (write: Extract<RunWrite, { kind: 'insert' }>, rows: number): Statement => {
     const row = `(${write.columns.map(() => '?').join(', ')})`;
@@ -124,11 +125,13 @@ export function createSqliteRunWrites(
 
   const begin = (input: Parameters<ThreadStore['beginRun']>[0]): ThreadRecord => {
     const existing = thread(input.threadId);
+    const lastBatch = lastMessageBatch.get(input.threadId)?.seq ?? 0;
     const writes = planBeginRun(input, {
       runExists: runExists.get(input.threadId, input.runId) !== undefined,
       threadExists: existing !== null,
-      lastMessageBatch: lastMessageBatch.get(input.threadId)?.seq ?? 0,
-      storedAsSent: existing && input.messages.length > 0 ? storedAsSent(input) : NOTHING_STORED,
+      lastMessageBatch: lastBatch,
+      storedAsSent:
+        existing && input.messages.length > 0 ? storedAsSent(existing, lastBatch) : NOTHING_STORED,
     });
     execute(writes);
     const current = existing ?? thread(input.threadId);
@@ -141,8 +144,25 @@ export function createSqliteRunWrites(
     execute(planFinishRun(input, lastMessageBatch.get(input.threadId)?.seq ?? 0));
   };
 
+  // A write of the thread's messages that failed may have been read into its entry (a group
+  // commit rolled back after a begin read the batch a run's end wrote before it): forgotten.
+  const forgetOnFailure = <T>(threadId: string, write: Promise<T>): Promise<T> =>
+    write.catch((error: unknown) => {
+      conversations.forget(threadId);
+      throw error;
+    });
   return {
-    beginRun: async (input) => ({ thread: await writes.enqueue('run', () => begin(input)) }),
-    finishRun: (input) => writes.enqueue('run', () => finish(input)),
+    beginRun: async (input) => ({
+      thread: await forgetOnFailure(
+        input.threadId,
+        writes.enqueue('run', () => begin(input)),
+      ),
+    }),
+    finishRun: (input) =>
+      forgetOnFailure(
+        input.threadId,
+        writes.enqueue('run', () => finish(input)),
+      ),
+    forget: conversations.forget,
   };
 }

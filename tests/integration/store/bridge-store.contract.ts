@@ -160,6 +160,25 @@ export function describeBridgeStoreContract(name: string, make: () => Promise<St
       expect(await store.threads.messages('c-undo-edit')).toEqual([one, two]);
     });
 
+    it('compares a begin on a thread deleted and created again with its new conversation only', async () => {
+      const one = { id: 'r-a', role: 'user', content: 'one' } satisfies Message;
+      const two = { id: 'r-b', role: 'assistant', content: 'two' } satisfies Message;
+      await begin(store, 'c-again', 'c-again-r1', { messages: [one] });
+      await store.threads.finishRun(finish('c-again', 'c-again-r1', { messages: [two] }));
+      // A second begin: the thread's conversation is now kept between its runs.
+      await begin(store, 'c-again', 'c-again-r2', { messages: [one, two] });
+      await store.threads.finishRun(finish('c-again', 'c-again-r2'));
+      expect(await store.threads.delete('c-again')).toBe(true);
+      // The same id again, created at the same instant, with as many message batches as before.
+      const edited = { id: 'r-a', role: 'user', content: 'one, edited' } satisfies Message;
+      const three = { id: 'r-c', role: 'assistant', content: 'three' } satisfies Message;
+      await begin(store, 'c-again', 'c-again-r3', { messages: [edited] });
+      await store.threads.finishRun(finish('c-again', 'c-again-r3', { messages: [three] }));
+      // `one` was stored in the thread deleted, not in this one: it is stored again.
+      await begin(store, 'c-again', 'c-again-r4', { messages: [one, three] });
+      expect(await store.threads.messages('c-again')).toEqual([one, three]);
+    });
+
     it('stores a long run end whole: every message in order, known ids replaced in place', async () => {
       const known = (i: number, content = `known ${i}`): Message => ({ id: `k${i}`, role: 'user', content });
       await begin(store, 'c-long', 'c-long-r1', { messages: [known(0), known(1), known(2)] });

@@ -1,3 +1,7 @@
+import { describe, expect, it } from 'vitest';
+import type { Message } from '@ag-ui/core';
+import { createThreadSnapshot } from '../../../src/protocol/thread-snapshot.js';
+import type { BridgeStore } from '../../../src/store/bridge-store.js';
 import { openPostgresStore } from '../../../src/store/postgres/open-postgres-store.js';
 import { createPostgresTestDatabase } from '../../fixtures/postgres-database.js';
 import { describeBridgeStoreContract } from './bridge-store.contract.js';
@@ -12,4 +16,72 @@ describeBridgeStoreContract('PostgreSQL', async () => {
       await database.drop();
     },
   };
+});
+
+describe('PostgreSQL stores of two instances on one database', () => {
+  const at = new Date('2026-11-23T10:00:00.000Z');
+  const message = (id: string, content: string): Message => ({ id, role: 'user', content });
+  const begin = (store: BridgeStore, runId: string, messages: Message[], startedAt = at) =>
+    store.threads.beginRun({
+      threadId: 't',
+      runId,
+      tenantId: 'default',
+      agentId: 'agent',
+      input: { threadId: 't', runId, messages: [], tools: [], context: [] },
+      startedAt,
+      messages,
+    });
+  const finish = (store: BridgeStore, runId: string, messages: Message[] = []) =>
+    store.threads.finishRun({
+      threadId: 't',
+      runId,
+      tenantId: 'default',
+      agentId: 'agent',
+      status: 'success',
+      threadStatus: 'idle',
+      outcome: { type: 'success' },
+      error: null,
+      usage: [],
+      finishedAt: at,
+      messages,
+      snapshot: createThreadSnapshot({}),
+      toolCalls: [],
+      interrupts: [],
+    });
+
+  it('compares a begin with what the other instance stored since, and with a thread it created again', async () => {
+    const database = await createPostgresTestDatabase();
+    const a = await openPostgresStore(database.url);
+    const b = await openPostgresStore(database.url);
+    try {
+      const one = message('a', 'one');
+      const two = message('b', 'two');
+      await begin(a, 'r1', [one]);
+      await finish(a, 'r1', [two]);
+      // A keeps the thread's conversation from here on.
+      await begin(a, 'r2', [one, two]);
+      await finish(a, 'r2');
+      // B edits `one`; A's next begin sends the original again: it differs from the last content.
+      await begin(b, 'r3', [message('a', 'one, edited'), two]);
+      await finish(b, 'r3');
+      await begin(a, 'r4', [one, two]);
+      expect(await a.threads.messages('t')).toEqual([one, two]);
+      await finish(a, 'r4');
+      // B deletes the thread and creates it again later, with as many message batches as A read.
+      expect(await b.threads.delete('t')).toBe(true);
+      const later = new Date(at.getTime() + 60_000);
+      const fresh = ['c', 'd', 'e', 'f'].map((id) => message(id, id));
+      await begin(b, 'r5', [fresh[0]!], later);
+      await finish(b, 'r5', [fresh[1]!]);
+      await begin(b, 'r6', [fresh[0]!, fresh[1]!, fresh[2]!], later);
+      await finish(b, 'r6', [fresh[3]!]);
+      // `two` was stored in the thread deleted, not in this one: A stores it.
+      await begin(a, 'r7', [...fresh, two], later);
+      expect(await b.threads.messages('t')).toEqual([...fresh, two]);
+    } finally {
+      await a.close();
+      await b.close();
+      await database.drop();
+    }
+  });
 });
