@@ -7,7 +7,6 @@ import {
   NOTHING_STORED,
   planBeginRun,
   planFinishRun,
-  type BeginRunReads,
   type RunWrite,
   type SqlValue,
 } from '../sql/run-write-plan.js';
@@ -15,6 +14,7 @@ import {
   createStoredConversations,
   storedAsSentIn,
   type MessageBatchText,
+  type StoredConversation,
   type StoredConversations,
 } from '../sql/stored-conversations.js';
 import type { ThreadRecord, ThreadStore } from '../thread-store.js';
@@ -43,12 +43,12 @@ const BEGIN_READS = `SELECT
   (SELECT MAX("seq") FROM "MessageBatch" WHERE "threadId" = $1) AS "lastBatch", ${THREAD_COLUMNS}
   FROM (SELECT 1) AS "one" LEFT JOIN "Thread" t ON t."id" = $1`;
 /**
- * A thread's message batches after a given one (for `BeginRunReads.storedAsSent`): a begin
+ * A thread's message batches from a given one on (for `BeginRunReads.storedAsSent`): a begin
  * compares its input with the thread's stored conversation, kept between runs
- * (stored-conversations.ts), so it reads only the batches written since it last looked.
+ * (stored-conversations.ts), so it reads only the batches from the last one it read of the thread.
  */
-const BATCHES_AFTER =
-  'SELECT "seq", "data" FROM "MessageBatch" WHERE "threadId" = $1 AND "seq" > $2 ORDER BY "seq"';
+const BATCHES_FROM =
+  'SELECT "seq", "data" FROM "MessageBatch" WHERE "threadId" = $1 AND "seq" >= $2 ORDER BY "seq"';
 const LAST_SEQ = lastSeqSql('"Event"');
 const LAST_MESSAGE_BATCH = 'SELECT MAX("seq") AS "lastBatch" FROM "MessageBatch" WHERE "threadId" = $1';
 /** A thread's row by id (read back after a begin that created it; postgres-run-reads.ts). */
@@ -58,8 +58,9 @@ type BeginReads = Partial<ThreadRow> & { runExists: boolean; lastBatch: number |
 
 /**
  * A run's begin and end on PostgreSQL through the pg driver, each one transaction on one pooled
- * connection in two round trips: `BEGIN` with the reads the plan needs (run-write-plan.ts), then
- * every write, multi-row, and `COMMIT`, pipelined (the pool's clients run in pipeline mode). A
+ * connection in two round trips (a begin in three when its message batches must be read whole):
+ * `BEGIN` with the reads the plan needs (run-write-plan.ts), then every write, multi-row, and
+ * `COMMIT`, pipelined (the pool's clients run in pipeline mode). A
  * Prisma interactive transaction took a round trip per statement, holding a connection of the
  * shared pool all along (docs/benchmarks-history.md).
  */
@@ -68,49 +69,50 @@ export function createPostgresRunWrites(
   conversations: StoredConversations = createStoredConversations(),
 ): Pick<ThreadStore, 'beginRun' | 'finishRun'> & Pick<StoredConversations, 'forget'> {
   /**
-   * The thread's stored forms, brought up to its last batch from the batches read after `after`
-   * (in the begin's first round trip); all of them read again, in a second, when those do not
-   * continue what this instance kept.
+   * The thread's stored forms, brought up to its last batch from the batches read from `from` (in
+   * the begin's first round trip); all of them read again, in a third, when those do not continue
+   * what this instance kept.
    */
-  const storedAsSent = async (
+  const storedConversation = async (
     client: PoolClient,
     thread: ThreadRecord,
-    after: number,
+    from: number,
     lastBatch: number,
     batches: QueryResult | undefined,
-  ): Promise<BeginRunReads['storedAsSent']> => {
-    const apply = (from: number, rows: MessageBatchText[]) =>
-      conversations.apply(thread.id, thread.createdAt, from, lastBatch, rows);
+  ): Promise<StoredConversation> => {
+    const apply = (first: number, rows: MessageBatchText[]) =>
+      conversations.apply(thread.id, thread.createdAt, first, lastBatch, rows);
     const stored =
-      apply(after, (batches?.rows ?? []) as MessageBatchText[]) ??
-      apply(0, (await client.query<MessageBatchText>(BATCHES_AFTER, [thread.id, 0])).rows);
+      apply(from, (batches?.rows ?? []) as MessageBatchText[]) ??
+      apply(0, (await client.query<MessageBatchText>(BATCHES_FROM, [thread.id, 0])).rows);
     if (!stored) throw new Error("The thread's messages changed while they were read");
-    return storedAsSentIn(stored);
+    return stored;
   };
   // Unlike SQLite's group commit, a begin here reads only what other transactions committed.
   return {
     forget: conversations.forget,
     beginRun: (input) => {
       const compares = input.messages.length > 0;
-      const after = compares ? conversations.after(input.threadId) : 0;
+      const from = compares ? conversations.from(input.threadId) : 0;
       return transaction(
         pool,
         [
           { text: BEGIN_READS, values: [input.threadId, input.runId] },
-          ...(compares ? [{ text: BATCHES_AFTER, values: [input.threadId, after] }] : []),
+          ...(compares ? [{ text: BATCHES_FROM, values: [input.threadId, from] }] : []),
         ],
         async (client, [reads, batches]) => {
           const row = reads!.rows[0] as BeginReads;
           const existing = row.id === null || row.id === undefined ? null : (row as ThreadRow);
-          const lastBatch = row.lastBatch ?? 0;
+          const stored =
+            existing && compares
+              ? await storedConversation(client, toThreadRecord(existing), from, row.lastBatch ?? 0, batches)
+              : undefined;
           const writes = planBeginRun(input, {
             runExists: row.runExists,
             threadExists: existing !== null,
-            lastMessageBatch: lastBatch,
-            storedAsSent:
-              existing && compares
-                ? await storedAsSent(client, toThreadRecord(existing), after, lastBatch, batches)
-                : NOTHING_STORED,
+            // The batches' read may see one committed after the row's (read committed).
+            lastMessageBatch: stored?.lastBatch ?? row.lastBatch ?? 0,
+            storedAsSent: stored ? storedAsSentIn(stored.byId) : NOTHING_STORED,
           });
           // A new thread is read back before COMMIT, in the same pipeline as its writes.
           const queries = existing

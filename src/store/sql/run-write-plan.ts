@@ -26,9 +26,9 @@ export interface BeginRunReads {
   lastMessageBatch: number;
   /**
    * Whether one of the input's messages is stored as sent: its id's last stored content is the
-   * same JSON text. AG-UI clients send the whole conversation with every run, and only the new or
-   * changed messages are written. Each store finds out its own way (SQLite compares in SQL,
-   * PostgreSQL in JavaScript).
+   * same JSON value. AG-UI clients send the whole conversation with every run, and only the new or
+   * changed messages are written. Both stores compare with the conversation they keep between a
+   * thread's runs (stored-conversations.ts).
    */
   storedAsSent(message: Message): boolean;
 }

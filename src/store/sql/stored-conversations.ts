@@ -11,48 +11,64 @@ interface Conversation {
   /** The thread row's `createdAt` (ms): a thread deleted and created again is another thread. */
   createdAt: number;
   upTo: number;
+  /** The text of batch `upTo`, read again with the next batches: the same thread goes on from it. */
+  upToData: string;
   /** Each message id's last stored form, as parsed from its batch. */
   byId: Map<string, unknown>;
   /** The characters of the batches read into it (a bound of what it holds), for the cache's bound. */
   size: number;
 }
 
+/** What `StoredConversations.apply` answers. */
+export interface StoredConversation {
+  /** Each message id's last stored form. */
+  byId: ReadonlyMap<string, unknown>;
+  /**
+   * The thread's last batch as read, at least the `lastBatch` given: a statement after the one
+   * that read `lastBatch` may see batches committed in between (PostgreSQL, read committed).
+   */
+  lastBatch: number;
+}
+
 /**
  * What a run's begin compares its input with (`BeginRunReads.storedAsSent`), kept per thread
  * between runs. AG-UI clients send the whole conversation with every run: reading all of a
  * thread's message batches at each begin made a run's start cost grow with the thread's history
- * (about 30 ms on the event loop with 1000 earlier runs, docs/benchmarks-history.md). A thread's
- * entry is brought up to date by reading only the batches written after it (batches are appended
- * in `seq` order and never rewritten), by any writer, on any instance.
+ * (about 30 ms on the event loop with 1000 earlier runs, docs/benchmarks-history.md, step 38). A
+ * thread's entry is brought up to date by reading only the batches from its last one on (batches
+ * are appended in `seq` order and never rewritten), written by any writer, on any instance.
  *
- * Usage: `after()` says which batches to read; `apply()` takes them, read in the same
- * transaction as the thread's last batch `lastBatch`, and answers the stored forms, or `undefined`
- * when what was read cannot be trusted to continue the entry (then read everything: `after` 0).
+ * Usage: `from()` says which batches to read (those with `seq >= from()`); `apply()` takes them,
+ * read after the thread's row and its last batch `lastBatch`, and answers the stored forms, or
+ * `undefined` when what was read does not continue the entry (then read them all: `from` 0).
  */
 export interface StoredConversations {
   /**
-   * The `seq` after which the thread's batches must be read (0: all of them). Asked before the
-   * thread's row is read (PostgreSQL sends both reads at once): `apply` checks that the entry is
-   * this thread's.
+   * The first `seq` of the thread's batches to read: the entry's last batch (read again, to check
+   * that the thread is the one it read), 0 for all of them. Asked before the thread's row is read
+   * (PostgreSQL sends both reads at once).
    */
-  after(threadId: string): number;
-  /** The thread's stored forms by id, with `batches` (those after `after`, in `seq` order) applied. */
+  from(threadId: string): number;
+  /** The thread's stored forms by id, `batches` (those from `from`, in `seq` order) applied. */
   apply(
     threadId: string,
     createdAt: Date,
-    after: number,
+    from: number,
     lastBatch: number,
-    batches: Iterable<MessageBatchText>,
-  ): ReadonlyMap<string, unknown> | undefined;
-  /** Drops a thread's entry (the thread was deleted, or a write of its messages failed). */
+    batches: readonly MessageBatchText[],
+  ): StoredConversation | undefined;
+  /** Drops a thread's entry (the thread was deleted). */
   forget(threadId: string): void;
 }
 
 /**
  * Characters of message batches held by default, all threads together (parsed, about two to three
- * times as many bytes of heap): the least recently used threads go first.
+ * times as many bytes of heap): the least recently used threads are dropped first.
  */
 export const STORED_CONVERSATIONS_MAX_CHARS = 8 * 1024 * 1024;
+
+/** What an entry costs besides its batches' characters (its maps and records), in characters. */
+const ENTRY_CHARS = 256;
 
 /** See `StoredConversations`; `maxChars` bounds what all entries hold together. */
 export function createStoredConversations(maxChars = STORED_CONVERSATIONS_MAX_CHARS): StoredConversations {
@@ -65,33 +81,52 @@ export function createStoredConversations(maxChars = STORED_CONVERSATIONS_MAX_CH
     entries.delete(threadId);
     held -= entry.size;
   };
+  /**
+   * The entry `batches` continue: read from its last batch, which they start with unchanged, for
+   * a thread created at the same instant. A thread deleted and created again by another instance
+   * has another `createdAt`, or other batches, or fewer; a batch a begin read in a SQLite group
+   * transaction whose commit then failed is not there any more, or is another.
+   */
+  const continued = (
+    threadId: string,
+    createdAt: Date,
+    from: number,
+    batches: readonly MessageBatchText[],
+  ) => {
+    const known = entries.get(threadId);
+    const first = batches[0];
+    if (!known || known.upTo !== from || known.createdAt !== createdAt.getTime()) return undefined;
+    return first?.seq === from && first.data === known.upToData ? known : undefined;
+  };
   return {
-    after: (threadId) => entries.get(threadId)?.upTo ?? 0,
-    apply(threadId, createdAt, after, lastBatch, batches) {
-      const known = entries.get(threadId);
-      // Read after an entry that is gone, or another thread's, or past the thread's end (a thread
-      // deleted and created again within the same millisecond): what was read is not enough.
-      const continues = known !== undefined && known.createdAt === createdAt.getTime() && known.upTo >= after;
-      if (after > 0 && (!continues || lastBatch < known.upTo)) return undefined;
+    from: (threadId) => entries.get(threadId)?.upTo ?? 0,
+    apply(threadId, createdAt, from, lastBatch, batches) {
+      const known = from > 0 ? continued(threadId, createdAt, from, batches) : undefined;
       drop(threadId);
-      const entry: Conversation =
-        after > 0 ? known! : { createdAt: createdAt.getTime(), upTo: 0, byId: new Map(), size: 0 };
+      if (from > 0 && !known) return undefined;
+      const entry: Conversation = known ?? {
+        createdAt: createdAt.getTime(),
+        upTo: 0,
+        upToData: '',
+        byId: new Map(),
+        size: ENTRY_CHARS,
+      };
       for (const batch of batches) {
-        // Another begin of the thread may have brought the entry further meanwhile (PostgreSQL).
         if (batch.seq <= entry.upTo) continue;
         for (const message of JSON.parse(batch.data) as Message[]) entry.byId.set(message.id, message);
         entry.size += batch.data.length;
         entry.upTo = batch.seq;
+        entry.upToData = batch.data;
       }
-      // A batch missing between the entry and the thread's last one: not to be kept or trusted.
-      if (entry.upTo !== lastBatch) return undefined;
+      // Fewer batches than the thread's row said it had: a thread deleted meanwhile.
+      if (entry.upTo < lastBatch) return undefined;
       entries.set(threadId, entry);
       held += entry.size;
       for (const id of entries.keys()) {
         if (held <= maxChars || id === threadId) break;
         drop(id);
       }
-      return entry.byId;
+      return { byId: entry.byId, lastBatch: entry.upTo };
     },
     forget: drop,
   };

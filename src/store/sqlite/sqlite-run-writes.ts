@@ -51,13 +51,13 @@ function chunkSize(left: number): number {
 
 /**
  * The reads of a run's begin and end on the thread's messages (a test checks their query plans):
- * the thread's last batch, and its batches after a given one, both primary-key seeks. A begin
+ * the thread's last batch, and its batches from a given one on, both primary-key seeks. A begin
  * compares its input with the thread's stored conversation, kept between runs
- * (stored-conversations.ts), so it reads only the batches written since the thread's last run.
+ * (stored-conversations.ts), so it reads only the batches from the last one it read of the thread.
  */
 export const MESSAGE_READS = {
   lastBatch: 'SELECT MAX("seq") AS "seq" FROM "MessageBatch" WHERE "threadId" = ?',
-  batchesAfter: 'SELECT "seq", "data" FROM "MessageBatch" WHERE "threadId" = ? AND "seq" > ? ORDER BY "seq"',
+  batchesFrom: 'SELECT "seq", "data" FROM "MessageBatch" WHERE "threadId" = ? AND "seq" >= ? ORDER BY "seq"',
 } as const;
 
 /**
@@ -86,15 +86,15 @@ export function createSqliteRunWrites(
   const lastMessageBatch = db.prepare<[string], { seq: number | null }>(MESSAGE_READS.lastBatch);
   // Prisma's adapter turns safe integers on for the connection: sequence numbers fit a number.
   lastMessageBatch.safeIntegers(false);
-  const batchesAfter = db.prepare<[string, number], MessageBatchText>(MESSAGE_READS.batchesAfter);
-  batchesAfter.safeIntegers(false);
+  const batchesFrom = db.prepare<[string, number], MessageBatchText>(MESSAGE_READS.batchesFrom);
+  batchesFrom.safeIntegers(false);
   /** The thread's stored forms, brought up to its last batch (read in the begin's transaction). */
   const storedAsSent = (thread: ThreadRecord, lastBatch: number): BeginRunReads['storedAsSent'] => {
-    const read = (after: number) =>
-      conversations.apply(thread.id, thread.createdAt, after, lastBatch, batchesAfter.all(thread.id, after));
-    const stored = read(conversations.after(thread.id)) ?? read(0);
+    const read = (from: number) =>
+      conversations.apply(thread.id, thread.createdAt, from, lastBatch, batchesFrom.all(thread.id, from));
+    const stored = read(conversations.from(thread.id)) ?? read(0);
     if (!stored) throw new Error("The thread's messages changed while they were read");
-    return storedAsSentIn(stored);
+    return storedAsSentIn(stored.byId);
   };
   const insert = (write: Extract<RunWrite, { kind: 'insert' }>, rows: number): Statement => {
     const row = `(${write.columns.map(() => '?').join(', ')})`;
@@ -144,25 +144,9 @@ export function createSqliteRunWrites(
     execute(planFinishRun(input, lastMessageBatch.get(input.threadId)?.seq ?? 0));
   };
 
-  // A write of the thread's messages that failed may have been read into its entry (a group
-  // commit rolled back after a begin read the batch a run's end wrote before it): forgotten.
-  const forgetOnFailure = <T>(threadId: string, write: Promise<T>): Promise<T> =>
-    write.catch((error: unknown) => {
-      conversations.forget(threadId);
-      throw error;
-    });
   return {
-    beginRun: async (input) => ({
-      thread: await forgetOnFailure(
-        input.threadId,
-        writes.enqueue('run', () => begin(input)),
-      ),
-    }),
-    finishRun: (input) =>
-      forgetOnFailure(
-        input.threadId,
-        writes.enqueue('run', () => finish(input)),
-      ),
+    beginRun: async (input) => ({ thread: await writes.enqueue('run', () => begin(input)) }),
+    finishRun: (input) => writes.enqueue('run', () => finish(input)),
     forget: conversations.forget,
   };
 }

@@ -78,6 +78,17 @@ describe('PostgreSQL stores of two instances on one database', () => {
       // `two` was stored in the thread deleted, not in this one: A stores it.
       await begin(a, 'r7', [...fresh, two], later);
       expect(await b.threads.messages('t')).toEqual([...fresh, two]);
+      await finish(a, 'r7');
+      // Deleted and created again at the same instant, with as many batches as A read: the batch
+      // A read last is another, so A reads the thread whole, and stores `fresh[0]` again.
+      expect(await b.threads.delete('t')).toBe(true);
+      const other = ['g', 'h', 'i', 'j'].map((id) => message(id, id));
+      await begin(b, 'r8', [other[0]!], later);
+      await finish(b, 'r8', [other[1]!]);
+      await begin(b, 'r9', [other[0]!, other[1]!, other[2]!], later);
+      await finish(b, 'r9', [other[3]!]);
+      await begin(a, 'r10', [...other, fresh[0]!], later);
+      expect(await b.threads.messages('t')).toEqual([...other, fresh[0]]);
     } finally {
       await a.close();
       await b.close();

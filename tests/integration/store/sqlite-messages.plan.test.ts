@@ -24,8 +24,8 @@ describe('SQLite message query plans', () => {
     ]);
   });
 
-  it("reads a thread's batches after a given one by a primary-key range, never scanning them", () => {
-    expect(plan(MESSAGE_READS.batchesAfter, 't', 3)).toEqual([
+  it("reads a thread's batches from a given one by a primary-key range, never scanning them", () => {
+    expect(plan(MESSAGE_READS.batchesFrom, 't', 3)).toEqual([
       expect.stringMatching(
         /^SEARCH MessageBatch USING INDEX sqlite_autoindex_MessageBatch_1 \(threadId=\? AND seq>\?\)$/,
       ),

@@ -64,73 +64,72 @@ describe('sameJson', () => {
 });
 
 describe('createStoredConversations', () => {
-  it('reads a thread whole once, then only the batches written after it', () => {
+  const one = batch(1, user('a', '1'));
+  const two = batch(2, user('b', '2'));
+
+  it('reads a thread whole once, then only the batches from the last one it read', () => {
     const conversations = createStoredConversations();
-    expect(conversations.after('t')).toBe(0);
-    const first = conversations.apply('t', created, 0, 2, [
-      batch(1, user('a', '1')),
-      batch(2, user('b', '2')),
+    expect(conversations.from('t')).toBe(0);
+    const first = conversations.apply('t', created, 0, 2, [one, two]);
+    expect([contentOf(first?.byId, 'a'), first?.lastBatch]).toEqual(['1', 2]);
+    expect(conversations.from('t')).toBe(2);
+    const next = conversations.apply('t', created, 2, 3, [
+      two,
+      batch(3, user('a', '1, edited'), user('c', '3')),
     ]);
-    expect(contentOf(first, 'a')).toBe('1');
-    expect(conversations.after('t')).toBe(2);
-    const next = conversations.apply('t', created, 2, 3, [batch(3, user('a', '1, edited'), user('c', '3'))]);
-    expect([contentOf(next, 'a'), contentOf(next, 'b'), contentOf(next, 'c')]).toEqual([
-      '1, edited',
-      '2',
-      '3',
-    ]);
-    expect(conversations.after('t')).toBe(3);
+    expect(['a', 'b', 'c'].map((id) => contentOf(next?.byId, id))).toEqual(['1, edited', '2', '3']);
+    expect(conversations.from('t')).toBe(3);
   });
 
   it("refuses what does not continue the thread's entry, which is then read whole", () => {
     const conversations = createStoredConversations();
-    conversations.apply('t', created, 0, 2, [batch(1, user('a', '1')), batch(2, user('b', '2'))]);
-    // Another thread of the same id (deleted and created again).
-    expect(conversations.apply('t', new Date(created.getTime() + 1), 2, 2, [])).toBeUndefined();
-    // A thread with fewer batches than the entry has read.
-    conversations.apply('t', created, 0, 2, [batch(1, user('a', '1')), batch(2, user('b', '2'))]);
-    expect(conversations.apply('t', created, 2, 1, [])).toBeUndefined();
-    // Batches that stop before the thread's last one.
-    conversations.apply('t', created, 0, 2, [batch(1, user('a', '1')), batch(2, user('b', '2'))]);
-    expect(conversations.apply('t', created, 2, 4, [batch(3, user('c', '3'))])).toBeUndefined();
-    // Each refusal dropped the entry: the next begin reads the thread whole.
-    expect(conversations.after('t')).toBe(0);
+    const refused = (createdAt: Date, from: number, lastBatch: number, batches: MessageBatchText[]) => {
+      conversations.apply('t', created, 0, 2, [one, two]);
+      const answer = conversations.apply('t', createdAt, from, lastBatch, batches);
+      // A refusal drops the entry: the next begin reads the thread whole.
+      return answer === undefined && conversations.from('t') === 0;
+    };
+    // Another thread of the same id (deleted and created again), at another instant.
+    expect(refused(new Date(created.getTime() + 1), 2, 2, [two])).toBe(true);
+    // At the same instant: its batch at the entry's last one is another.
+    expect(refused(created, 2, 2, [batch(2, user('b', 'other'))])).toBe(true);
+    // At the same instant with fewer batches: the entry's last one is missing.
+    expect(refused(created, 2, 1, [])).toBe(true);
+    // Read from another batch than the entry's last one (another begin moved it meanwhile).
+    expect(refused(created, 1, 2, [one, two])).toBe(true);
+    // Batches that stop before the thread's last one (the thread deleted while they were read).
+    expect(refused(created, 2, 4, [two, batch(3, user('c', '3'))])).toBe(true);
     // After an entry that is gone.
-    expect(conversations.apply('u', created, 3, 3, [])).toBeUndefined();
+    expect(conversations.apply('u', created, 3, 3, [batch(3, user('c', '3'))])).toBeUndefined();
   });
 
-  it('skips batches an entry already has (two begins of a thread read them both)', () => {
+  it("answers the batches' last one when they go past the thread's (committed after its row was read)", () => {
     const conversations = createStoredConversations();
-    conversations.apply('t', created, 0, 1, [batch(1, user('a', '1'))]);
-    conversations.apply('t', created, 1, 2, [batch(2, user('a', '2'))]);
-    const stored = conversations.apply('t', created, 1, 2, [batch(2, user('a', 'read late'))]);
-    expect(contentOf(stored, 'a')).toBe('2');
+    conversations.apply('t', created, 0, 1, [one]);
+    const stored = conversations.apply('t', created, 1, 1, [one, two]);
+    expect([stored?.lastBatch, contentOf(stored?.byId, 'b')]).toEqual([2, '2']);
   });
 
   it('forgets a thread', () => {
     const conversations = createStoredConversations();
-    conversations.apply('t', created, 0, 1, [batch(1, user('a', '1'))]);
+    conversations.apply('t', created, 0, 1, [one]);
     conversations.forget('t');
-    expect(conversations.after('t')).toBe(0);
+    expect(conversations.from('t')).toBe(0);
   });
 
   it('drops the least recently used threads past its bound, never the one just read', () => {
-    const big = (seq: number, id: string) => batch(seq, user(id, 'x'.repeat(100)));
+    const big = (seq: number, id: string) => batch(seq, user(id, 'x'.repeat(10_000)));
     const size = big(1, 'a').data.length;
-    const conversations = createStoredConversations(size * 2);
+    const conversations = createStoredConversations(size * 2.5);
     conversations.apply('t1', created, 0, 1, [big(1, 'a')]);
     conversations.apply('t2', created, 0, 1, [big(1, 'b')]);
     // t1 used again: t2 is now the least recently used.
-    conversations.apply('t1', created, 1, 1, []);
+    conversations.apply('t1', created, 1, 1, [big(1, 'a')]);
     conversations.apply('t3', created, 0, 1, [big(1, 'c')]);
-    expect([conversations.after('t1'), conversations.after('t2'), conversations.after('t3')]).toEqual([
-      1, 0, 1,
-    ]);
+    expect(['t1', 't2', 't3'].map((t) => conversations.from(t))).toEqual([1, 0, 1]);
     // One thread past the bound alone is kept until another is read.
     conversations.apply('t4', created, 0, 3, [big(1, 'd'), big(2, 'e'), big(3, 'f')]);
-    expect([conversations.after('t1'), conversations.after('t3'), conversations.after('t4')]).toEqual([
-      0, 0, 3,
-    ]);
+    expect(['t1', 't3', 't4'].map((t) => conversations.from(t))).toEqual([0, 0, 3]);
   });
 });
 
@@ -138,7 +137,7 @@ describe('storedAsSentIn', () => {
   it('answers whether a message is stored with the same content', () => {
     const conversations = createStoredConversations();
     const stored = conversations.apply('t', created, 0, 1, [batch(1, user('a', '1'))])!;
-    const storedAsSent = storedAsSentIn(stored);
+    const storedAsSent = storedAsSentIn(stored.byId);
     expect(storedAsSent(user('a', '1'))).toBe(true);
     expect(storedAsSent(user('a', '1, edited'))).toBe(false);
     expect(storedAsSent(user('b', '1'))).toBe(false);
