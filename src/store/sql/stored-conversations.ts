@@ -15,7 +15,7 @@ interface Conversation {
   upToData: string;
   /** Each message id's last stored form, as parsed from its batch. */
   byId: Map<string, unknown>;
-  /** The characters of the batches read into it (a bound of what it holds), for the cache's bound. */
+  /** The characters of the batches read into it and `ENTRY_CHARS` (a bound of what it holds). */
   size: number;
 }
 
@@ -57,7 +57,7 @@ export interface StoredConversations {
     lastBatch: number,
     batches: readonly MessageBatchText[],
   ): StoredConversation | undefined;
-  /** Drops a thread's entry (the thread was deleted). */
+  /** Drops a thread's entry (the thread was deleted, or a write of its messages failed). */
   forget(threadId: string): void;
 }
 
@@ -84,8 +84,8 @@ export function createStoredConversations(maxChars = STORED_CONVERSATIONS_MAX_CH
   /**
    * The entry `batches` continue: read from its last batch, which they start with unchanged, for
    * a thread created at the same instant. A thread deleted and created again by another instance
-   * has another `createdAt`, or other batches, or fewer; a batch a begin read in a SQLite group
-   * transaction whose commit then failed is not there any more, or is another.
+   * has another `createdAt`, or other batches, or fewer. (What a begin read in a SQLite group
+   * whose commit then failed is forgotten by that store: sqlite-run-writes.ts.)
    */
   const continued = (
     threadId: string,

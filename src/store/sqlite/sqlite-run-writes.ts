@@ -144,9 +144,26 @@ export function createSqliteRunWrites(
     execute(planFinishRun(input, lastMessageBatch.get(input.threadId)?.seq ?? 0));
   };
 
+  // A begin reads the batches the group's earlier writes made: if the group's commit fails, they
+  // were never stored, and checking the last one read again would not catch the ones before it.
+  // Every write of a failed group is rejected, before the next group: the thread is forgotten.
+  const forgetOnFailure = <T>(threadId: string, write: Promise<T>): Promise<T> =>
+    write.catch((error: unknown) => {
+      conversations.forget(threadId);
+      throw error;
+    });
   return {
-    beginRun: async (input) => ({ thread: await writes.enqueue('run', () => begin(input)) }),
-    finishRun: (input) => writes.enqueue('run', () => finish(input)),
+    beginRun: async (input) => ({
+      thread: await forgetOnFailure(
+        input.threadId,
+        writes.enqueue('run', () => begin(input)),
+      ),
+    }),
+    finishRun: (input) =>
+      forgetOnFailure(
+        input.threadId,
+        writes.enqueue('run', () => finish(input)),
+      ),
     forget: conversations.forget,
   };
 }

@@ -45,11 +45,14 @@ class Failed {
  * `lock` is the store's write lock, also held by Prisma's interactive transactions on the same
  * connection: a group is never written inside someone else's open transaction. `gate` is shared
  * with the WAL checkpointer's thread (write-gate.ts): a group waits for it while that thread writes.
+ * `runWritesBudgetMs`: the run writes' budget per commit (a test that needs writes in one group
+ * gives it no bound).
  */
 export function createSqliteWriteQueue(
   db: Database,
   lock: Mutex,
   gate: WriteGate = createWriteGate(),
+  runWritesBudgetMs = RUN_WRITES_BUDGET_MS,
 ): SqliteWriteQueue {
   let events: Queued[] = [];
   const runs: Queued[] = [];
@@ -71,7 +74,7 @@ export function createSqliteWriteQueue(
     while (
       withRuns &&
       runs.length > 0 &&
-      (taken.length === 0 || performance.now() - started < RUN_WRITES_BUDGET_MS)
+      (taken.length === 0 || performance.now() - started < runWritesBudgetMs)
     ) {
       const queued = runs.shift()!;
       taken.push(queued);
