@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Message, RunAgentInput } from '@ag-ui/core';
+import type { Message } from '@ag-ui/core';
 import { createThreadSnapshot } from '../../../src/protocol/thread-snapshot.js';
 import type { BridgeStore } from '../../../src/store/bridge-store.js';
 import type { NewInterrupt } from '../../../src/store/interrupt-store.js';
-import type { FinishRunInput } from '../../../src/store/thread-store.js';
+import { beginRunInput, finishRunInput, RUN_AT } from '../../fixtures/run-records.js';
 
 /** A store under test and how to dispose of it. */
 export interface StoreUnderTest {
@@ -11,14 +11,7 @@ export interface StoreUnderTest {
   dispose(): Promise<void>;
 }
 
-const input = (threadId: string, runId: string): RunAgentInput => ({
-  threadId,
-  runId,
-  messages: [],
-  tools: [],
-  context: [],
-});
-const at = new Date('2026-11-21T10:00:00.000Z');
+const at = RUN_AT;
 
 /** A plain approval interrupt with no tool call, as a run ending interrupted records it. */
 function approval(id: string, extra: Partial<NewInterrupt> = {}): NewInterrupt {
@@ -35,41 +28,15 @@ function approval(id: string, extra: Partial<NewInterrupt> = {}): NewInterrupt {
   };
 }
 
-function finish(threadId: string, runId: string, extra: Partial<FinishRunInput> = {}): FinishRunInput {
-  return {
-    threadId,
-    runId,
-    tenantId: 'default',
-    agentId: 'agent',
-    status: 'success',
-    threadStatus: 'idle',
-    outcome: { type: 'success' },
-    error: null,
-    usage: [{ model: 'm', inputTokens: 1, outputTokens: 2, totalTokens: 3 }],
-    finishedAt: at,
-    messages: [],
-    snapshot: createThreadSnapshot({ n: 1 }),
-    toolCalls: [],
-    interrupts: [],
-    ...extra,
-  };
-}
+const finish = finishRunInput;
 
-async function begin(
+function begin(
   store: BridgeStore,
   threadId: string,
   runId: string,
-  { tenantId = 'default', messages = [] }: { tenantId?: string; messages?: Message[] } = {},
+  options: { tenantId?: string; messages?: Message[] } = {},
 ) {
-  return store.threads.beginRun({
-    threadId,
-    runId,
-    tenantId,
-    agentId: 'agent',
-    input: input(threadId, runId),
-    startedAt: at,
-    messages,
-  });
+  return store.threads.beginRun(beginRunInput(threadId, runId, options));
 }
 
 /** The behaviour every BridgeStore implementation must have (SQLite and PostgreSQL run it). */

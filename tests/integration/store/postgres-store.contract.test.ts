@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Message } from '@ag-ui/core';
-import { createThreadSnapshot } from '../../../src/protocol/thread-snapshot.js';
 import type { BridgeStore } from '../../../src/store/bridge-store.js';
 import { openPostgresStore } from '../../../src/store/postgres/open-postgres-store.js';
 import { createPostgresTestDatabase } from '../../fixtures/postgres-database.js';
+import { beginRunInput, finishRunInput, RUN_AT } from '../../fixtures/run-records.js';
 import { describeBridgeStoreContract } from './bridge-store.contract.js';
 
 describeBridgeStoreContract('PostgreSQL', async () => {
@@ -19,35 +19,12 @@ describeBridgeStoreContract('PostgreSQL', async () => {
 });
 
 describe('PostgreSQL stores of two instances on one database', () => {
-  const at = new Date('2026-11-23T10:00:00.000Z');
+  const at = RUN_AT;
   const message = (id: string, content: string): Message => ({ id, role: 'user', content });
   const begin = (store: BridgeStore, runId: string, messages: Message[], startedAt = at) =>
-    store.threads.beginRun({
-      threadId: 't',
-      runId,
-      tenantId: 'default',
-      agentId: 'agent',
-      input: { threadId: 't', runId, messages: [], tools: [], context: [] },
-      startedAt,
-      messages,
-    });
+    store.threads.beginRun(beginRunInput('t', runId, { messages, startedAt }));
   const finish = (store: BridgeStore, runId: string, messages: Message[] = []) =>
-    store.threads.finishRun({
-      threadId: 't',
-      runId,
-      tenantId: 'default',
-      agentId: 'agent',
-      status: 'success',
-      threadStatus: 'idle',
-      outcome: { type: 'success' },
-      error: null,
-      usage: [],
-      finishedAt: at,
-      messages,
-      snapshot: createThreadSnapshot({}),
-      toolCalls: [],
-      interrupts: [],
-    });
+    store.threads.finishRun(finishRunInput('t', runId, { messages }));
 
   it('compares a begin with what the other instance stored since, and with a thread it created again', async () => {
     const database = await createPostgresTestDatabase();

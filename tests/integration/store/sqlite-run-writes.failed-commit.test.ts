@@ -2,16 +2,15 @@ import { Mutex } from 'async-mutex';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Message } from '@ag-ui/core';
-import { createThreadSnapshot } from '../../../src/protocol/thread-snapshot.js';
 import { createStoredConversations } from '../../../src/store/sql/stored-conversations.js';
 import { fromMessageBatches } from '../../../src/store/message-batches.js';
 import { sqliteFilePath } from '../../../src/store/sqlite/open-sqlite-store.js';
 import { prepareEventAppend } from '../../../src/store/sqlite/sqlite-event-log.js';
 import { createSqliteRunWrites } from '../../../src/store/sqlite/sqlite-run-writes.js';
 import { createSqliteWriteQueue } from '../../../src/store/sqlite/sqlite-write-queue.js';
+import { beginRunInput, finishRunInput } from '../../fixtures/run-records.js';
 import { createTestDatabaseUrl } from '../../fixtures/sqlite-database.js';
 
-const at = new Date('2026-11-23T10:00:00.000Z');
 const message = (id: string, content: string): Message => ({ id, role: 'user', content });
 
 /**
@@ -37,32 +36,9 @@ describe('SQLite run writes when a group commit fails', () => {
     const writes = createSqliteWriteQueue(db, new Mutex(), undefined, Number.POSITIVE_INFINITY);
     const runs = createSqliteRunWrites(db, writes, prepareEventAppend(db).append, conversations);
     const begin = (runId: string, messages: Message[]) =>
-      runs.beginRun({
-        threadId: 't',
-        runId,
-        tenantId: 'default',
-        agentId: 'agent',
-        input: { threadId: 't', runId, messages: [], tools: [], context: [] },
-        startedAt: at,
-        messages,
-      });
+      runs.beginRun(beginRunInput('t', runId, { messages }));
     const finish = (runId: string, messages: Message[]) =>
-      runs.finishRun({
-        threadId: 't',
-        runId,
-        tenantId: 'default',
-        agentId: 'agent',
-        status: 'success',
-        threadStatus: 'idle',
-        outcome: { type: 'success' },
-        error: null,
-        usage: [],
-        finishedAt: at,
-        messages,
-        snapshot: createThreadSnapshot({}),
-        toolCalls: [],
-        interrupts: [],
-      });
+      runs.finishRun(finishRunInput('t', runId, { messages }));
 
     const one = message('a', 'one');
     await begin('r1', [one]);
