@@ -75,7 +75,7 @@ export function createPostgresRunWrites(
    */
   const storedConversation = async (
     client: PoolClient,
-    thread: ThreadRecord,
+    thread: Pick<ThreadRecord, 'id' | 'createdAt'>,
     from: number,
     lastBatch: number,
     batches: QueryResult | undefined,
@@ -105,7 +105,7 @@ export function createPostgresRunWrites(
           const existing = row.id === null || row.id === undefined ? null : (row as ThreadRow);
           const stored =
             existing && compares
-              ? await storedConversation(client, toThreadRecord(existing), from, row.lastBatch ?? 0, batches)
+              ? await storedConversation(client, existing, from, row.lastBatch ?? 0, batches)
               : undefined;
           const writes = planBeginRun(input, {
             runExists: row.runExists,
